@@ -64,6 +64,8 @@ type AccountStore interface {
 	CreateAccount(ctx context.Context, a *Account, keys KeyPair) error
 	FindAccountByID(ctx context.Context, id string) (*Account, error)
 	FindAccountByUsername(ctx context.Context, username string) (*Account, error)
+	// FindAccountByEmail matches email case-insensitively.
+	FindAccountByEmail(ctx context.Context, email string) (*Account, error)
 	FindAccounts(ctx context.Context, filter AccountFilter) ([]*Account, error)
 	CountAccounts(ctx context.Context, filter AccountFilter) (int, error)
 	// UpdateAccount writes the mutable fields of a (role, state, profile, password).

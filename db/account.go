@@ -44,6 +44,11 @@ func (s *store) FindAccountByUsername(ctx context.Context, username string) (*co
 	return s.findAccount(ctx, "ac.name = ?", username)
 }
 
+// FindAccountByEmail implements convene.AccountStore.
+func (s *store) FindAccountByEmail(ctx context.Context, email string) (*convene.Account, error) {
+	return s.findAccount(ctx, "lower(a.email) = lower(?)", email)
+}
+
 func (s *store) findAccount(ctx context.Context, cond string, arg any) (*convene.Account, error) {
 	var a convene.Account
 	if err := s.getContext(ctx, &a, `SELECT `+accountColumns+accountFrom+` WHERE `+cond, arg); err != nil {

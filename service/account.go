@@ -1,0 +1,201 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/convene-social/convene"
+)
+
+// AccountCreate is the input to CreateAccount and SignUp.
+type AccountCreate struct {
+	Username    string
+	Email       string
+	Password    string
+	DisplayName string
+	Timezone    string       // IANA name; empty means UTC
+	Role        convene.Role // CreateAccount only; empty means member
+}
+
+// CreateAccount creates an approved account with any role. Only admins (and the operator at
+// the command line) may do it; everyone else uses SignUp.
+func (s *Service) CreateAccount(ctx context.Context, in AccountCreate) (*convene.Account, error) {
+	if !convene.PrincipalFrom(ctx).IsAdmin() {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "only admins may create accounts")
+	}
+	if in.Role == "" {
+		in.Role = convene.RoleMember
+	}
+	if !in.Role.Valid() {
+		return nil, convene.Errorf(convene.EINVALID, "role %q must be admin, moderator or member", in.Role)
+	}
+	return s.createAccount(ctx, in, convene.AccountApproved)
+}
+
+// SignUp registers a member under the instance's registration mode: usable at once when
+// registration is open, pending approval under approval, refused when closed.
+func (s *Service) SignUp(ctx context.Context, in AccountCreate) (*convene.Account, error) {
+	state := convene.AccountApproved
+	switch s.registration {
+	case convene.RegistrationClosed:
+		return nil, convene.Errorf(convene.EFORBIDDEN, "registration is closed on this instance")
+	case convene.RegistrationApproval:
+		state = convene.AccountPending
+	}
+	in.Role = convene.RoleMember
+	return s.createAccount(ctx, in, state)
+}
+
+func (s *Service) createAccount(ctx context.Context, in AccountCreate, state convene.AccountState) (*convene.Account, error) {
+	a, err := s.newAccount(in, state)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePassword(in.Password, a.Username, a.Email); err != nil {
+		return nil, err
+	}
+	if a.PasswordHash, err = hashPassword(in.Password); err != nil {
+		return nil, err
+	}
+	keys, err := s.newKeyPair()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateAccount(ctx, a, keys); err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "account created", "username", a.Username, "role", a.Role, "state", a.State)
+	return a, nil
+}
+
+// newAccount validates in and builds the account it describes, without a password hash.
+func (s *Service) newAccount(in AccountCreate, state convene.AccountState) (*convene.Account, error) {
+	username := convene.NormalizeName(in.Username)
+	if err := convene.ValidateName("username", username); err != nil {
+		return nil, err
+	}
+	email, err := normalizeEmail(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	displayName, err := validateText("display name", in.DisplayName, maxDisplayName, false)
+	if err != nil {
+		return nil, err
+	}
+	tz, err := normalizeTimezone(in.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	now := s.timestamp()
+	return &convene.Account{
+		ID: convene.NewIDAt(now), Username: username, Email: email, Role: in.Role, State: state,
+		DisplayName: displayName, Timezone: tz, CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+// Authenticate returns the approved account whose username or email and password match.
+// Every failure is the same EUNAUTHORIZED, and an unknown name costs as much time as a wrong
+// password, so neither tells an attacker which accounts exist.
+func (s *Service) Authenticate(ctx context.Context, login, password string) (*convene.Account, error) {
+	fail := convene.Errorf(convene.EUNAUTHORIZED, "wrong username or password")
+	var a *convene.Account
+	var err error
+	if strings.Contains(login, "@") {
+		a, err = s.store.FindAccountByEmail(ctx, strings.TrimSpace(login))
+	} else {
+		a, err = s.store.FindAccountByUsername(ctx, convene.NormalizeName(login))
+	}
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		checkPassword(dummyHash(), password)
+		return nil, fail
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !checkPassword(a.PasswordHash, password) {
+		return nil, fail
+	}
+	if a.State != convene.AccountApproved {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "your account is waiting for approval")
+	}
+	return a, nil
+}
+
+// dummyHash is checked against when the account does not exist, to spend the same time.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := hashPassword("not a real password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// ApproveAccount lets a pending account sign in. Staff only.
+func (s *Service) ApproveAccount(ctx context.Context, username string) (*convene.Account, error) {
+	if !convene.PrincipalFrom(ctx).IsStaff() {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "only admins and moderators may approve accounts")
+	}
+	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
+	if err != nil {
+		return nil, err
+	}
+	if a.State == convene.AccountApproved {
+		return a, nil
+	}
+	a.State, a.UpdatedAt = convene.AccountApproved, s.timestamp()
+	if err := s.store.UpdateAccount(ctx, a); err != nil {
+		return nil, fmt.Errorf("approve account: %w", err)
+	}
+	return a, nil
+}
+
+// ProfileUpdate changes the fields that are not nil.
+type ProfileUpdate struct {
+	DisplayName *string
+	Bio         *string // markdown
+	Timezone    *string
+}
+
+// UpdateProfile changes an account's public profile. Only the account itself and admins may.
+func (s *Service) UpdateProfile(ctx context.Context, username string, upd ProfileUpdate) (*convene.Account, error) {
+	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
+	if err != nil {
+		return nil, err
+	}
+	p := convene.PrincipalFrom(ctx)
+	if !p.IsAdmin() && (p.Account == nil || p.Account.ID != a.ID) {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "you may only change your own profile")
+	}
+	if upd.DisplayName != nil {
+		if a.DisplayName, err = validateText("display name", *upd.DisplayName, maxDisplayName, false); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Bio != nil {
+		if a.Bio, err = validateText("bio", *upd.Bio, maxBio, false); err != nil {
+			return nil, err
+		}
+	}
+	if upd.Timezone != nil {
+		if a.Timezone, err = normalizeTimezone(*upd.Timezone); err != nil {
+			return nil, err
+		}
+	}
+	a.UpdatedAt = s.timestamp()
+	if err := s.store.UpdateAccount(ctx, a); err != nil {
+		return nil, fmt.Errorf("update profile: %w", err)
+	}
+	return a, nil
+}
+
+// FindAccount returns the account named username.
+func (s *Service) FindAccount(ctx context.Context, username string) (*convene.Account, error) {
+	return s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
+}
+
+// CountAccounts counts the accounts that match f; the first-run page asks whether there are any.
+func (s *Service) CountAccounts(ctx context.Context, f convene.AccountFilter) (int, error) {
+	return s.store.CountAccounts(ctx, f)
+}

@@ -1,0 +1,61 @@
+// Package service holds Convene's use-cases: every rule about who may do what and what input
+// is acceptable lives here, once, and the web UI, the Mastodon API, federation and the CLI
+// all call it. It depends only on the domain package and its store interfaces.
+package service
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/convene-social/convene"
+)
+
+// Config is what a Service needs. Store is required; the rest have defaults.
+type Config struct {
+	Store        convene.Store
+	Registration convene.RegistrationMode // default approval
+	Logger       *slog.Logger
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// NewKeyPair makes an actor's signing keys; GenerateKeyPair (RSA-2048) by default. Tests
+	// pass a cheaper one, since RSA key generation dominates their run time.
+	NewKeyPair func() (convene.KeyPair, error)
+}
+
+// Service runs the use-cases.
+type Service struct {
+	store        convene.Store
+	registration convene.RegistrationMode
+	log          *slog.Logger
+	now          func() time.Time
+	newKeyPair   func() (convene.KeyPair, error)
+}
+
+// New returns a Service for cfg.
+func New(cfg Config) *Service {
+	s := &Service{
+		store:        cfg.Store,
+		registration: cfg.Registration,
+		log:          cfg.Logger,
+		now:          cfg.Now,
+		newKeyPair:   cfg.NewKeyPair,
+	}
+	if s.registration == "" {
+		s.registration = convene.RegistrationApproval
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newKeyPair == nil {
+		s.newKeyPair = GenerateKeyPair
+	}
+	return s
+}
+
+// timestamp is the current time as stored: UTC, at the microsecond precision both databases keep.
+func (s *Service) timestamp() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
