@@ -37,15 +37,26 @@ func (s *idSource) next(t time.Time) string {
 	ms := uint64(t.UnixMilli())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ms <= s.lastMS && incrementRandom(&s.lastRand) {
-		ms = s.lastMS // same (or earlier) millisecond: keep order by counting up
-	} else {
-		if _, err := rand.Read(s.lastRand[:]); err != nil {
-			panic("convene: crypto/rand failed: " + err.Error())
-		}
-		s.lastMS = ms
+	var random [10]byte
+	switch {
+	case ms == s.lastMS && incrementRandom(&s.lastRand):
+		// Same millisecond as the last id: count up so this one sorts after it.
+		random = s.lastRand
+	case ms < s.lastMS:
+		// An earlier time (an import, or the clock stepping back): sort by that time and leave
+		// the sequence of the current millisecond alone.
+		mustRandom(random[:])
+	default:
+		mustRandom(s.lastRand[:])
+		s.lastMS, random = ms, s.lastRand
 	}
-	return encodeULID(ms, s.lastRand)
+	return encodeULID(ms, random)
+}
+
+func mustRandom(b []byte) {
+	if _, err := rand.Read(b); err != nil {
+		panic("convene: crypto/rand failed: " + err.Error())
+	}
 }
 
 // incrementRandom adds one to the 80-bit random part; it reports false on overflow, which
