@@ -229,3 +229,16 @@ func (s *store) inTx(ctx context.Context, fn func(*store) error) (err error) {
 func utc(t time.Time) time.Time {
 	return t.UTC()
 }
+
+// Optimize lets SQLite refresh the statistics its query planner relies on; SQLite's
+// documentation asks long-lived connections to run it now and then. PostgreSQL's autovacuum
+// does the same on its own, so there it does nothing.
+func (d *DB) Optimize(ctx context.Context) error {
+	if d.dialect != SQLite {
+		return nil
+	}
+	if _, err := d.write.ExecContext(ctx, "PRAGMA optimize"); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,47 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/frontend"
+)
+
+// statusOf is the one map from error kinds to HTTP statuses.
+var statusOf = map[string]int{
+	convene.EINVALID:      http.StatusUnprocessableEntity,
+	convene.ENOTFOUND:     http.StatusNotFound,
+	convene.ECONFLICT:     http.StatusConflict,
+	convene.EFORBIDDEN:    http.StatusForbidden,
+	convene.EUNAUTHORIZED: http.StatusUnauthorized,
+	convene.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorStatus returns the HTTP status for err.
+func errorStatus(err error) int {
+	if status, ok := statusOf[convene.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+// Error answers a failed request: internal errors are logged in full and shown only as
+// "Internal error."; other kinds show their user-safe message.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := errorStatus(err)
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "request failed", "err", err, "path", r.URL.Path)
+	}
+	s.renderError(w, r, status, convene.ErrorMessage(err))
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	page := &frontend.ErrorPage{
+		Layout: frontend.Layout{Title: http.StatusText(status), Instance: s.domain},
+		Status: status, Message: message,
+	}
+	if err := s.render.Render(w, status, page); err != nil {
+		s.log.ErrorContext(r.Context(), "render error page", "err", err)
+		http.Error(w, http.StatusText(status), status)
+	}
+}

@@ -1,0 +1,74 @@
+// Package handlers is Convene's HTTP surface: the router, middleware, web pages, and (in
+// later packages) ActivityPub endpoints and the Mastodon client API. Handlers parse the
+// request, make one service call, and render; rules live in the service layer.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/gorilla/mux"
+
+	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/service"
+)
+
+// Config is what the HTTP surface needs.
+type Config struct {
+	Service  *service.Service
+	Renderer *frontend.Renderer
+	Logger   *slog.Logger
+	Domain   string // public host, shown on pages
+	// Ready reports whether the server can take traffic: database reachable and schema current.
+	Ready func(context.Context) error
+}
+
+// Server routes requests. Create it with New.
+type Server struct {
+	svc      *service.Service
+	render   *frontend.Renderer
+	log      *slog.Logger
+	domain   string
+	ready    func(context.Context) error
+	draining atomic.Bool
+	router   *mux.Router
+}
+
+// New builds the router and its middleware.
+func New(cfg Config) *Server {
+	s := &Server{
+		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, ready: cfg.Ready,
+		router: mux.NewRouter(),
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	r := s.router
+	r.Use(s.withRequestID, s.withLogging, s.withRecover)
+	r.NotFoundHandler = s.withRequestID(s.withLogging(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "There is nothing at this address.")
+	})))
+	r.MethodNotAllowedHandler = s.withRequestID(s.withLogging(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusMethodNotAllowed, "This address does not accept that method.")
+	})))
+
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix(frontend.StaticPrefix).Handler(s.render.AssetHandler()).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet, http.MethodHead)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}
+
+// Drain makes /readyz fail from now on, so a load balancer stops sending new requests while
+// the ones in flight finish.
+func (s *Server) Drain() {
+	s.draining.Store(true)
+}
