@@ -1,0 +1,114 @@
+package handlers_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/handlers"
+	"github.com/convene-social/convene/service"
+)
+
+func newServer(t *testing.T, ready func(context.Context) error) (*handlers.Server, *service.Service) {
+	t.Helper()
+	render, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(service.Config{Store: dbtest.OpenSQLite(t), Logger: log})
+	if ready == nil {
+		ready = func(context.Context) error { return nil }
+	}
+	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test", Ready: ready}), svc
+}
+
+func get(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
+}
+
+func TestHealthz(t *testing.T) {
+	h, _ := newServer(t, func(context.Context) error { return errors.New("database down") })
+	if rec := get(h, "/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("/healthz = %d while the database is down; liveness must not depend on it", rec.Code)
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	var dbErr error
+	h, _ := newServer(t, func(context.Context) error { return dbErr })
+	if rec := get(h, "/readyz"); rec.Code != http.StatusOK {
+		t.Errorf("/readyz = %d, want 200", rec.Code)
+	}
+	dbErr = errors.New("schema at version 1 of 2")
+	if rec := get(h, "/readyz"); rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "schema") {
+		t.Errorf("/readyz with a stale schema = %d %q, want 503 without details", rec.Code, rec.Body)
+	}
+	dbErr = nil
+	h.Drain()
+	if rec := get(h, "/readyz"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while draining = %d, want 503", rec.Code)
+	}
+}
+
+func TestHomeListsCommunities(t *testing.T) {
+	h, svc := newServer(t, nil)
+	rec := get(h, "/")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "No account exists yet") {
+		t.Fatalf("fresh home = %d:\n%s", rec.Code, rec.Body)
+	}
+	ctx := convene.WithOperator(context.Background())
+	if _, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "alice", Email: "a@example.org", Password: "correct horse battery", Role: convene.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCommunity(ctx, service.CommunityCreate{Slug: "surrey", Name: "Surrey <conveners>", Region: "Surrey"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(h, "/").Body.String()
+	if !strings.Contains(body, "Surrey &lt;conveners&gt;") || strings.Contains(body, "No account exists yet") {
+		t.Errorf("home = %s", body)
+	}
+	if !strings.Contains(body, `<html lang="en">`) {
+		t.Error("page has no lang")
+	}
+}
+
+func TestUnknownPathIsAHelpful404(t *testing.T) {
+	h, _ := newServer(t, nil)
+	rec := get(h, "/no/such/page")
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Go to the front page") {
+		t.Errorf("404 = %d:\n%s", rec.Code, rec.Body)
+	}
+	if rec.Header().Get("X-Request-Id") == "" {
+		t.Error("404 has no request id")
+	}
+}
+
+func TestStaticAssetsAreFingerprinted(t *testing.T) {
+	h, _ := newServer(t, nil)
+	body := get(h, "/").Body.String()
+	start := strings.Index(body, `href="/static/style.`)
+	if start < 0 {
+		t.Fatalf("no stylesheet link in:\n%s", body)
+	}
+	href := body[start+len(`href="`):]
+	href = href[:strings.IndexByte(href, '"')]
+	rec := get(h, href)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") ||
+		!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/css") {
+		t.Errorf("GET %s = %d %v", href, rec.Code, rec.Header())
+	}
+	if rec := get(h, "/static/style.css"); rec.Code != http.StatusNotFound {
+		t.Errorf("unfingerprinted asset = %d, want 404", rec.Code)
+	}
+}
