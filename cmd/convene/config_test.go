@@ -39,7 +39,9 @@ func TestConfigValidate(t *testing.T) {
 		{"data dir sets sqlite path", map[string]string{"CONVENE_DATA_DIR": "/var/lib/convene"}, "",
 			func(c *Config) bool { return c.DatabaseURL == "sqlite:/var/lib/convene/convene.db" }},
 		{"private networks", map[string]string{"CONVENE_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8, ::1,10.1.2.3/16"}, "",
-			func(c *Config) bool { return len(c.allowedNetworks) == 3 && c.allowedNetworks[2].String() == "10.1.0.0/16" }},
+			func(c *Config) bool {
+				return len(c.allowedNetworks) == 3 && c.allowedNetworks[2].String() == "10.1.0.0/16"
+			}},
 		{"listen without port", map[string]string{"CONVENE_LISTEN": "8080"}, "CONVENE_LISTEN (--listen)", nil},
 		{"listen bad port", map[string]string{"CONVENE_LISTEN": ":99999"}, "CONVENE_LISTEN", nil},
 		{"domain with scheme", map[string]string{"CONVENE_DOMAIN": "https://example.org"}, "CONVENE_DOMAIN (--domain)", nil},

@@ -162,7 +162,9 @@ func TestServeDrainsRequestsInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var drained atomic.Bool
 	done := make(chan error, 1)
-	go func() { done <- serveHTTP(ctx, &http.Server{Handler: handler}, ln, func() { drained.Store(true) }, 5*time.Second) }()
+	go func() {
+		done <- serveHTTP(ctx, &http.Server{Handler: handler}, ln, func() { drained.Store(true) }, 5*time.Second)
+	}()
 
 	result := make(chan string, 1)
 	go func() {
