@@ -51,10 +51,11 @@ func (a *Account) IsStaff() bool {
 // AccountFilter selects accounts; zero fields do not filter. Results are newest first and
 // paged by ID: pass the last ID seen as BeforeID.
 type AccountFilter struct {
-	Role     Role
-	State    AccountState
-	BeforeID string
-	Limit    int
+	Role        Role
+	State       AccountState
+	ActiveSince time.Time // signed in at or after this time
+	BeforeID    string
+	Limit       int
 }
 
 // AccountStore persists accounts.
@@ -70,4 +71,6 @@ type AccountStore interface {
 	CountAccounts(ctx context.Context, filter AccountFilter) (int, error)
 	// UpdateAccount writes the mutable fields of a (role, state, profile, password).
 	UpdateAccount(ctx context.Context, a *Account) error
+	// TouchAccount records that the account was active at the given time.
+	TouchAccount(ctx context.Context, id string, at time.Time) error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/convene-social/convene"
 )
@@ -92,6 +93,9 @@ func accountWhere(f convene.AccountFilter) *where {
 	if f.State != "" {
 		w.add("a.state = ?", f.State)
 	}
+	if !f.ActiveSince.IsZero() {
+		w.add("a.last_active_at >= ?", f.ActiveSince.UTC())
+	}
 	return w
 }
 
@@ -108,6 +112,14 @@ func (s *store) UpdateAccount(ctx context.Context, a *convene.Account) error {
 	}
 	if n == 0 {
 		return convene.Errorf(convene.ENOTFOUND, "account not found")
+	}
+	return nil
+}
+
+// TouchAccount implements convene.AccountStore.
+func (s *store) TouchAccount(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.execContext(ctx, `UPDATE accounts SET last_active_at = ? WHERE id = ?`, at.UTC(), id); err != nil {
+		return fmt.Errorf("touch account: %w", err)
 	}
 	return nil
 }

@@ -50,6 +50,9 @@ type Layout struct {
 	Title    string // of this page; the instance name is appended
 	Instance string // the instance's domain
 	Lang     string // BCP 47; "en" by default
+	// AlternateAS2 is the ActivityPub id of what the page shows, linked so that software
+	// given the page's URL finds the actor.
+	AlternateAS2 string
 }
 
 func (l *Layout) layout() *Layout { return l }

@@ -1,6 +1,11 @@
 package frontend
 
-import "github.com/convene-social/convene"
+import (
+	"html/template"
+	"time"
+
+	"github.com/convene-social/convene"
+)
 
 // HomePage is the instance's front page: its communities.
 type HomePage struct {
@@ -21,3 +26,23 @@ type ErrorPage struct {
 }
 
 func (*ErrorPage) template() string { return "error" }
+
+// ActorPage is the public page of an account or a community, at its actor URL.
+type ActorPage struct {
+	Layout
+	Handle     string // @name@domain
+	Name       string
+	Summary    template.HTML // rendered markdown
+	Region     string
+	IsGroup    bool
+	Since      time.Time
+	Moderators []ActorLink
+}
+
+func (*ActorPage) template() string { return "actor" }
+
+// ActorLink links to an actor by name.
+type ActorLink struct {
+	Name string
+	URL  string
+}

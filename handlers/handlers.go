@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/service"
 )
@@ -21,6 +22,8 @@ type Config struct {
 	Renderer *frontend.Renderer
 	Logger   *slog.Logger
 	Domain   string // public host, shown on pages
+	Protocol string // scheme of public URLs: https, or http for local testing
+	Version  string // the software version NodeInfo reports
 	// Ready reports whether the server can take traffic: database reachable and schema current.
 	Ready func(context.Context) error
 }
@@ -31,6 +34,8 @@ type Server struct {
 	render   *frontend.Renderer
 	log      *slog.Logger
 	domain   string
+	version  string
+	iris     federation.IRIs
 	ready    func(context.Context) error
 	draining atomic.Bool
 	router   *mux.Router
@@ -40,7 +45,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, ready: cfg.Ready,
-		router: mux.NewRouter(),
+		version: cfg.Version, iris: federation.NewIRIs(cfg.Protocol, cfg.Domain), router: mux.NewRouter(),
 	}
 	s.routes()
 	return s
@@ -60,6 +65,15 @@ func (s *Server) routes() {
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix(frontend.StaticPrefix).Handler(s.render.AssetHandler()).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet, http.MethodHead)
+
+	get := []string{http.MethodGet, http.MethodHead}
+	r.HandleFunc("/.well-known/webfinger", s.handleWebFinger).Methods(get...)
+	r.HandleFunc("/.well-known/host-meta", s.handleHostMeta).Methods(get...)
+	r.HandleFunc("/.well-known/nodeinfo", s.handleNodeInfoLinks).Methods(get...)
+	r.HandleFunc("/nodeinfo/{version:2\\.[01]}", s.handleNodeInfo).Methods(get...)
+	r.HandleFunc("/actor", s.handleInstanceActor).Methods(get...)
+	r.HandleFunc("/u/{name}", s.handlePerson).Methods(get...)
+	r.HandleFunc("/c/{slug}", s.handleGroup).Methods(get...)
 }
 
 // ServeHTTP implements http.Handler.

@@ -28,7 +28,8 @@ func newServer(t *testing.T, ready func(context.Context) error) (*handlers.Serve
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
 	}
-	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test", Ready: ready}), svc
+	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test",
+		Protocol: "https", Version: "1.2.3", Ready: ready}), svc
 }
 
 func get(h http.Handler, path string) *httptest.ResponseRecorder {

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/service"
 )
 
 // handleHome shows the instance's communities, and how to begin when it has no account yet.
@@ -25,7 +27,18 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		Communities: communities,
 		FirstRun:    accounts == 0,
 	}
+	s.renderPage(w, r, page)
+}
+
+// renderPage renders a page with 200; a template failure is logged (the page is buffered,
+// so nothing half-written reaches the client) and answered with the 500 page.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page frontend.Page) {
 	if err := s.render.Render(w, http.StatusOK, page); err != nil {
-		s.log.ErrorContext(ctx, "render home", "err", err)
+		s.Error(w, r, err)
 	}
+}
+
+// markdown renders local markdown for a page.
+func (s *Server) markdown(src string) template.HTML {
+	return template.HTML(service.RenderMarkdown(src)) // safe: goldmark drops raw HTML and dangerous links
 }

@@ -120,6 +120,9 @@ func (s *Service) Authenticate(ctx context.Context, login, password string) (*co
 	if a.State != convene.AccountApproved {
 		return nil, convene.Errorf(convene.EFORBIDDEN, "your account is waiting for approval")
 	}
+	if err := s.store.TouchAccount(ctx, a.ID, s.timestamp()); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -39,12 +39,15 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	defer d.Close()
 	svc := a.newService(d)
+	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
+		return fmt.Errorf("instance actor keys: %w", err)
+	}
 	render, err := frontend.New()
 	if err != nil {
 		return err
 	}
 	h := handlers.New(handlers.Config{
-		Service: svc, Renderer: render, Logger: a.log, Domain: a.cfg.Domain,
+		Service: svc, Renderer: render, Logger: a.log, Domain: a.cfg.Domain, Protocol: a.cfg.Protocol, Version: Version(),
 		Ready: func(ctx context.Context) error {
 			if err := d.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,74 @@
+package federation
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+)
+
+// context is the one JSON-LD @context of every document we send. go-fed v1.0.0 would derive
+// a context from the vocabularies used, but it lists Mastodon's namespace as a bare URL that
+// serves no context, and lacks terms peers rely on, so we state ours once, like Mastodon does.
+var context = []any{
+	"https://www.w3.org/ns/activitystreams",
+	"https://w3id.org/security/v1",
+	map[string]any{
+		"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+		"sensitive":                 "as:sensitive",
+		"toot":                      "http://joinmastodon.org/ns#",
+		"featured":                  map[string]any{"@id": "toot:featured", "@type": "@id"},
+		"discoverable":              "toot:discoverable",
+		"indexable":                 "toot:indexable",
+		"lemmy":                     "https://join-lemmy.org/ns#",
+		"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",
+		"moderators":                map[string]any{"@id": "lemmy:moderators", "@type": "@id"},
+	},
+}
+
+// arrayFields are the properties peers expect as JSON arrays even with one element: go-fed
+// emits a single value bare (go-fed#139), and Mastodon drops a bare attachment (mastodon#24225).
+var arrayFields = map[string]bool{
+	"orderedItems": true, "items": true, "attachment": true, "tag": true,
+	"to": true, "cc": true, "bto": true, "bcc": true,
+}
+
+// Serialize is the one way AS2 leaves this server: the go-fed type t, plus extension fields
+// go-fed v1.0.0 has no property for (manuallyApprovesFollowers, endpoints, …), under our
+// @context, with arrays where peers expect arrays. Extra keys override t's.
+func Serialize(t vocab.Type, extra map[string]any) ([]byte, error) {
+	m, err := streams.Serialize(t)
+	if err != nil {
+		return nil, fmt.Errorf("serialize %s: %w", t.GetTypeName(), err)
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	m["@context"] = context
+	normalizeArrays(m)
+	return json.Marshal(m)
+}
+
+// normalizeArrays wraps single values of arrayFields in arrays, in nested objects too.
+func normalizeArrays(m map[string]any) {
+	for k, v := range m {
+		switch val := v.(type) {
+		case map[string]any:
+			if arrayFields[k] {
+				m[k] = []any{val}
+			}
+			normalizeArrays(val)
+		case []any:
+			for _, item := range val {
+				if sub, ok := item.(map[string]any); ok {
+					normalizeArrays(sub)
+				}
+			}
+		default:
+			if arrayFields[k] && v != nil {
+				m[k] = []any{v}
+			}
+		}
+	}
+}
