@@ -8,10 +8,10 @@ import (
 	"github.com/go-fed/activity/streams/vocab"
 )
 
-// context is the one JSON-LD @context of every document we send. go-fed v1.0.0 would derive
+// jsonLDContext is the one JSON-LD @context of every document we send. go-fed v1.0.0 would derive
 // a context from the vocabularies used, but it lists Mastodon's namespace as a bare URL that
 // serves no context, and lacks terms peers rely on, so we state ours once, like Mastodon does.
-var context = []any{
+var jsonLDContext = []any{
 	"https://www.w3.org/ns/activitystreams",
 	"https://w3id.org/security/v1",
 	map[string]any{
@@ -45,7 +45,7 @@ func Serialize(t vocab.Type, extra map[string]any) ([]byte, error) {
 	for k, v := range extra {
 		m[k] = v
 	}
-	m["@context"] = context
+	m["@context"] = jsonLDContext
 	normalizeArrays(m)
 	return json.Marshal(m)
 }
