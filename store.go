@@ -11,6 +11,8 @@ type Store interface {
 	AccountStore
 	CommunityStore
 	InstanceStore
+	FederationStore
+	QueueStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

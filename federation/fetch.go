@@ -187,6 +187,18 @@ func (f *Fetcher) FetchAS2(ctx context.Context, rawURL string) (*Document, error
 	return &Document{URL: final, Body: body, ID: id}, nil
 }
 
+// FetchAS2Unverified is FetchAS2 without the id check, for the one document whose id may
+// differ from its URL: a key (GoToSocial serves "…/main-key" as a stub of its owner). Its
+// content proves nothing; the caller only learns from it which actor to fetch with FetchAS2.
+func (f *Fetcher) FetchAS2Unverified(ctx context.Context, rawURL string) (*Document, error) {
+	final, body, err := f.fetch(ctx, rawURL, acceptAS2, checkAS2Type)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	id, _ := documentID(body)
+	return &Document{URL: final, Body: body, ID: id}, nil
+}
+
 // FetchJSON GETs a JSON document that is not AS2 (WebFinger JRD, NodeInfo) under the same
 // guards, cap and timeouts. The content type must be JSON (application/json, application/jrd+json
 // or another +json type) and the body valid JSON; there is no id to check.
@@ -441,4 +453,18 @@ func documentID(body []byte) (string, error) {
 		return "", fmt.Errorf("%w: no string id", ErrIDMismatch)
 	}
 	return id, nil
+}
+
+// allowsPrivate reports whether host (host or host:port) is an address inside the allowed
+// private networks. Such peers (test instances on loopback, LAN servers) are spoken to over
+// plain HTTP when only a handle is known.
+func (f *Fetcher) allowsPrivate(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return inAny(netip.MustParseAddr("127.0.0.1"), f.cfg.AllowedNetworks)
+	}
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && inAny(ip.Unmap(), f.cfg.AllowedNetworks)
 }

@@ -13,6 +13,7 @@ import (
 // Config is what a Service needs. Store is required; the rest have defaults.
 type Config struct {
 	Store        convene.Store
+	IRIs         convene.IRIs             // the URL layout, for addressing activities
 	Registration convene.RegistrationMode // default approval
 	Logger       *slog.Logger
 	// Now is the clock; tests fix it.
@@ -25,6 +26,7 @@ type Config struct {
 // Service runs the use-cases.
 type Service struct {
 	store        convene.Store
+	iris         convene.IRIs
 	registration convene.RegistrationMode
 	log          *slog.Logger
 	now          func() time.Time
@@ -35,6 +37,7 @@ type Service struct {
 func New(cfg Config) *Service {
 	s := &Service{
 		store:        cfg.Store,
+		iris:         cfg.IRIs,
 		registration: cfg.Registration,
 		log:          cfg.Logger,
 		now:          cfg.Now,

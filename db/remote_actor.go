@@ -1,0 +1,68 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convene-social/convene"
+)
+
+const remoteActorColumns = `id, iri, type, username, domain, name, inbox, shared_inbox, followers, url, key_id,
+	public_key_pem, manually_approves, gone, fetched_at, created_at`
+
+// UpsertRemoteActor implements convene.FederationStore.
+func (s *store) UpsertRemoteActor(ctx context.Context, a *convene.RemoteActor) error {
+	return s.inTx(ctx, func(t *store) error {
+		existing, err := t.FindRemoteActor(ctx, a.IRI)
+		switch {
+		case err == nil:
+			a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
+			_, err = t.execContext(ctx, `UPDATE remote_actors SET type = ?, username = ?, domain = ?, name = ?, inbox = ?,
+				shared_inbox = ?, followers = ?, url = ?, key_id = ?, public_key_pem = ?, manually_approves = ?, gone = ?,
+				fetched_at = ? WHERE id = ?`,
+				a.Type, a.Username, a.Domain, a.Name, a.Inbox, a.SharedInbox, a.Followers, a.URL, a.KeyID,
+				a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.ID)
+		case convene.ErrorCode(err) == convene.ENOTFOUND:
+			_, err = t.execContext(ctx, `INSERT INTO remote_actors (`+remoteActorColumns+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				a.ID, a.IRI, a.Type, a.Username, a.Domain, a.Name, a.Inbox, a.SharedInbox, a.Followers, a.URL,
+				a.KeyID, a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.CreatedAt)
+		}
+		if err != nil {
+			return fmt.Errorf("upsert remote actor %s: %w", a.IRI, err)
+		}
+		return nil
+	})
+}
+
+// FindRemoteActor implements convene.FederationStore.
+func (s *store) FindRemoteActor(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+	return s.findRemoteActor(ctx, "iri = ?", iri)
+}
+
+// FindRemoteActorByKeyID implements convene.FederationStore.
+func (s *store) FindRemoteActorByKeyID(ctx context.Context, keyID string) (*convene.RemoteActor, error) {
+	return s.findRemoteActor(ctx, "key_id = ?", keyID)
+}
+
+func (s *store) findRemoteActor(ctx context.Context, cond string, arg any) (*convene.RemoteActor, error) {
+	var a convene.RemoteActor
+	if err := s.getContext(ctx, &a, `SELECT `+remoteActorColumns+` FROM remote_actors WHERE `+cond+` LIMIT 1`, arg); err != nil {
+		return nil, notFound(err, "remote actor not known")
+	}
+	a.FetchedAt, a.CreatedAt = utc(a.FetchedAt), utc(a.CreatedAt)
+	return &a, nil
+}
+
+// DeleteRemoteActor implements convene.FederationStore.
+func (s *store) DeleteRemoteActor(ctx context.Context, iri string) error {
+	return s.inTx(ctx, func(t *store) error {
+		if _, err := t.execContext(ctx, `DELETE FROM follows WHERE follower_iri = ? OR followee_iri = ?`, iri, iri); err != nil {
+			return fmt.Errorf("delete follows of %s: %w", iri, err)
+		}
+		if _, err := t.execContext(ctx, `DELETE FROM remote_actors WHERE iri = ?`, iri); err != nil {
+			return fmt.Errorf("delete remote actor %s: %w", iri, err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,210 @@
+package convene
+
+import (
+	"context"
+	"time"
+)
+
+// RemoteActor is an actor on another server, as we last fetched it. We keep what we need to
+// address, verify and show it; its own document is never trusted beyond that.
+type RemoteActor struct {
+	ID               string    `db:"id"`
+	IRI              string    `db:"iri"`
+	Type             string    `db:"type"` // Person, Group, Application, Service, Organization
+	Username         string    `db:"username"`
+	Domain           string    `db:"domain"` // host of IRI, lowercase
+	Name             string    `db:"name"`
+	Inbox            string    `db:"inbox"`
+	SharedInbox      string    `db:"shared_inbox"`
+	Followers        string    `db:"followers"`
+	URL              string    `db:"url"`
+	KeyID            string    `db:"key_id"`
+	PublicKeyPEM     string    `db:"public_key_pem"`
+	ManuallyApproves bool      `db:"manually_approves"`
+	Gone             bool      `db:"gone"` // answered 410: never fetched again
+	FetchedAt        time.Time `db:"fetched_at"`
+	CreatedAt        time.Time `db:"created_at"`
+}
+
+// Handle is @username@domain.
+func (a *RemoteActor) Handle() string { return "@" + a.Username + "@" + a.Domain }
+
+// DeliveryInbox is where to POST to the actor: its server's shared inbox when it has one.
+func (a *RemoteActor) DeliveryInbox() string {
+	if a.SharedInbox != "" {
+		return a.SharedInbox
+	}
+	return a.Inbox
+}
+
+// FollowState is where a follow stands.
+type FollowState string
+
+const (
+	FollowPending  FollowState = "pending"  // waiting for the followed actor's Accept
+	FollowAccepted FollowState = "accepted" // the follower receives the followee's activities
+)
+
+// Follow is one actor following another. Both ends are actor IRIs, local or remote, so
+// one table serves "who follows this community" and "whom does this community follow".
+type Follow struct {
+	ID          string      `db:"id"`
+	ActivityIRI string      `db:"activity_iri"` // the Follow activity's id, which Accept/Reject/Undo refer to
+	Follower    string      `db:"follower_iri"`
+	Followee    string      `db:"followee_iri"`
+	State       FollowState `db:"state"`
+	CreatedAt   time.Time   `db:"created_at"`
+	UpdatedAt   time.Time   `db:"updated_at"`
+}
+
+// Activity is something a local actor does that other servers must hear of. The service
+// layer records it in the outbox in the same transaction as the change it announces;
+// federation renders it to ActivityStreams and delivers it.
+type Activity struct {
+	ID     string `json:"id"`     // ULID; its IRI is /a/{id}
+	Type   string `json:"type"`   // Follow, Accept, Reject, Undo, …
+	Actor  string `json:"actor"`  // IRI of the local actor doing it
+	Object string `json:"object"` // IRI of what it is done to
+	// Inner is the activity an Accept, Reject or Undo answers, embedded as peers expect.
+	Inner *InnerActivity `json:"inner,omitempty"`
+	// To lists recipients: actor IRIs, or a local actor's followers collection IRI.
+	To        []string  `json:"to"`
+	Published time.Time `json:"published"`
+}
+
+// InnerActivity is an activity embedded in another, identified by its own IRI.
+type InnerActivity struct {
+	IRI    string `json:"iri"`
+	Type   string `json:"type"`
+	Actor  string `json:"actor"`
+	Object string `json:"object"`
+}
+
+// InboxItem is a verified activity waiting to be applied.
+type InboxItem struct {
+	ID          string    `db:"id"`
+	ActivityIRI string    `db:"activity_iri"`
+	Actor       string    `db:"actor_iri"` // the verified signer's actor
+	Body        []byte    `db:"-"`
+	Attempts    int       `db:"attempts"`
+	ReceivedAt  time.Time `db:"received_at"`
+}
+
+// Delivery is one activity on its way to one inbox.
+type Delivery struct {
+	ID            string    `db:"id"`
+	ActivityID    string    `db:"activity_id"`
+	Inbox         string    `db:"inbox"`
+	Host          string    `db:"host"`
+	State         string    `db:"state"` // pending, done, dead
+	Attempts      int       `db:"attempts"`
+	NextAttemptAt time.Time `db:"next_attempt_at"`
+	LastStatus    int       `db:"last_status"`
+	LastError     string    `db:"last_error"`
+	CreatedAt     time.Time `db:"created_at"`
+}
+
+// Delivery states.
+const (
+	DeliveryPending = "pending"
+	DeliveryDone    = "done"
+	DeliveryDead    = "dead" // gave up: a final answer, or retries exhausted
+)
+
+// FederationStore persists what federation needs: remote actors, follows, the inbox and
+// outbox queues, deliveries and domain blocks.
+type FederationStore interface {
+	// FindPrivateKey returns a local actor's private key, to sign as that actor.
+	FindPrivateKey(ctx context.Context, actorID string) (PrivateKey, error)
+
+	// UpsertRemoteActor stores a fetched actor by IRI, keeping its ID if known.
+	UpsertRemoteActor(ctx context.Context, a *RemoteActor) error
+	FindRemoteActor(ctx context.Context, iri string) (*RemoteActor, error)
+	FindRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error)
+	// DeleteRemoteActor removes an actor and every follow it is part of.
+	DeleteRemoteActor(ctx context.Context, iri string) error
+
+	// CreateFollow records a follow; the pair (follower, followee) is unique (ECONFLICT).
+	CreateFollow(ctx context.Context, f *Follow) error
+	FindFollow(ctx context.Context, follower, followee string) (*Follow, error)
+	FindFollowByActivity(ctx context.Context, activityIRI string) (*Follow, error)
+	UpdateFollowState(ctx context.Context, id string, state FollowState, at time.Time) error
+	DeleteFollow(ctx context.Context, id string) error
+	// FindFollows lists follows of (Followee) or by (Follower) an actor, newest first.
+	FindFollows(ctx context.Context, f FollowFilter) ([]*Follow, error)
+	CountFollows(ctx context.Context, f FollowFilter) (int, error)
+	// DeleteFollowsWithDomain removes every follow whose remote end is on host.
+	DeleteFollowsWithDomain(ctx context.Context, host string) (int, error)
+
+	// EnqueueActivity adds an activity to the outbox, to be fanned out to its recipients.
+	EnqueueActivity(ctx context.Context, a *Activity) error
+	FindActivity(ctx context.Context, id string) (*Activity, error)
+
+	// EnqueueInbox stores a verified incoming activity once; a repeat is an ECONFLICT.
+	EnqueueInbox(ctx context.Context, item *InboxItem) error
+
+	BlockDomain(ctx context.Context, host string, at time.Time) error
+	UnblockDomain(ctx context.Context, host string) error
+	IsDomainBlocked(ctx context.Context, host string) (bool, error)
+	FindDomainBlocks(ctx context.Context) ([]string, error)
+}
+
+// FollowFilter selects follows; zero fields do not filter.
+type FollowFilter struct {
+	Follower string
+	Followee string
+	State    FollowState
+	BeforeID string
+	Limit    int
+}
+
+// QueueStore is the durable machinery under federation: claiming outbox activities for
+// fan-out, deliveries for sending and inbox items for applying. Claims are exclusive across
+// processes and expire (a lease), so a crashed worker's items are taken up again.
+type QueueStore interface {
+	// ClaimFanOut returns up to n activities not yet fanned out, leased for lease.
+	ClaimFanOut(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*Activity, error)
+	// FanOut creates one pending delivery per inbox (once per inbox) and marks the activity done.
+	FanOut(ctx context.Context, activityID string, inboxes []string, now time.Time) error
+
+	ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*Delivery, error)
+	// FinishDelivery records an attempt's outcome: state done, dead, or pending again at next.
+	FinishDelivery(ctx context.Context, id, state string, status int, errMsg string, next, now time.Time) error
+	// DeferDelivery puts a claimed delivery back until next without counting an attempt
+	// (its host's circuit breaker is open).
+	DeferDelivery(ctx context.Context, id string, next time.Time) error
+	// RecordHostResult updates a host's health after an attempt; it returns whether the host
+	// is now unavailable (failures on 7 distinct days, cleared by any success).
+	RecordHostResult(ctx context.Context, host string, ok bool, now time.Time) (unavailable bool, err error)
+	IsHostUnavailable(ctx context.Context, host string) (bool, error)
+
+	ClaimInbox(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*InboxItem, error)
+	FinishInbox(ctx context.Context, id string, ok bool, errMsg string, next time.Time) error
+
+	QueueStats(ctx context.Context) (QueueStats, error)
+	FindDeliveries(ctx context.Context, state string, limit int) ([]*Delivery, error)
+}
+
+// QueueStats counts the queues, for `convene queue` and metrics.
+type QueueStats struct {
+	OutboxPending     int
+	DeliveriesPending int // due now or later
+	DeliveriesFailing int // pending after at least one failed attempt
+	DeliveriesDead    int
+	DeliveriesDone    int
+	InboxPending      int
+	InboxFailed       int
+	UnavailableHosts  []string
+}
+
+// IRIs is the URL layout of local actors and objects, which federation owns; the service
+// layer gets it through this interface to address activities.
+type IRIs interface {
+	Person(username string) string
+	Group(slug string) string
+	InstanceActor() string
+	Followers(actor string) string
+	Activity(id string) string
+	// LocalActor says which local actor an IRI names ("person", "group" or "instance").
+	LocalActor(iri string) (kind, name string, ok bool)
+}
