@@ -106,9 +106,11 @@ func followWhere(f convene.FollowFilter) *where {
 
 // DeleteFollowsWithDomain implements convene.FederationStore.
 func (s *store) DeleteFollowsWithDomain(ctx context.Context, host string) (int, error) {
-	n, err := s.execContext(ctx, `DELETE FROM follows WHERE
-		follower_iri IN (SELECT iri FROM remote_actors WHERE domain = ?) OR
-		followee_iri IN (SELECT iri FROM remote_actors WHERE domain = ?)`, host, host)
+	// remote_actors.domain may carry a port, and a block covers subdomains.
+	onHost := `SELECT iri FROM remote_actors WHERE domain = ? OR domain LIKE ? OR domain LIKE ? OR domain LIKE ?`
+	args := []any{host, host + ":%", "%." + host, "%." + host + ":%"}
+	n, err := s.execContext(ctx, `DELETE FROM follows WHERE follower_iri IN (`+onHost+`) OR followee_iri IN (`+onHost+`)`,
+		append(args, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("delete follows with %s: %w", host, err)
 	}

@@ -100,8 +100,19 @@ func (s *Server) handleInstanceActor(w http.ResponseWriter, r *http.Request) {
 	s.serveAS2(w, r, func() ([]byte, error) { return federation.InstanceActorToAS(s.iris, keys.PublicKeyPEM, created) })
 }
 
-// serveAS2 renders and sends an AS2 document.
+// serveAS2 renders and sends an AS2 document. Under authorized fetch only signed requests
+// get one, except for the instance actor, which peers must be able to fetch to verify us.
 func (s *Server) serveAS2(w http.ResponseWriter, r *http.Request, render func() ([]byte, error)) {
+	if s.authFetch && r.URL.Path != "/actor" {
+		if err := s.inbox.VerifyFetch(r.Context(), r); err != nil {
+			status := http.StatusUnauthorized
+			if rej, ok := err.(*federation.Rejection); ok {
+				status = rej.Status
+			}
+			writeText(w, status, "sign your request\n")
+			return
+		}
+	}
 	body, err := render()
 	if err != nil {
 		s.Error(w, r, err)

@@ -26,19 +26,25 @@ type Config struct {
 	Version  string // the software version NodeInfo reports
 	// Ready reports whether the server can take traffic: database reachable and schema current.
 	Ready func(context.Context) error
+	// Inbox receives ActivityPub deliveries.
+	Inbox *federation.Inbox
+	// AuthorizedFetch refuses unsigned GETs of ActivityPub documents (CONVENE_AUTHORIZED_FETCH).
+	AuthorizedFetch bool
 }
 
 // Server routes requests. Create it with New.
 type Server struct {
-	svc      *service.Service
-	render   *frontend.Renderer
-	log      *slog.Logger
-	domain   string
-	version  string
-	iris     federation.IRIs
-	ready    func(context.Context) error
-	draining atomic.Bool
-	router   *mux.Router
+	svc       *service.Service
+	render    *frontend.Renderer
+	log       *slog.Logger
+	domain    string
+	version   string
+	iris      federation.IRIs
+	inbox     *federation.Inbox
+	authFetch bool
+	ready     func(context.Context) error
+	draining  atomic.Bool
+	router    *mux.Router
 }
 
 // New builds the router and its middleware.
@@ -46,6 +52,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, ready: cfg.Ready,
 		version: cfg.Version, iris: federation.NewIRIs(cfg.Protocol, cfg.Domain), router: mux.NewRouter(),
+		inbox: cfg.Inbox, authFetch: cfg.AuthorizedFetch,
 	}
 	s.routes()
 	return s
@@ -74,6 +81,13 @@ func (s *Server) routes() {
 	r.HandleFunc("/actor", s.handleInstanceActor).Methods(get...)
 	r.HandleFunc("/u/{name}", s.handlePerson).Methods(get...)
 	r.HandleFunc("/c/{slug}", s.handleGroup).Methods(get...)
+	r.HandleFunc("/a/{id}", s.handleActivity).Methods(get...)
+	r.HandleFunc("/u/{name}/{collection:followers|following|outbox|featured}", s.handleCollection).Methods(get...)
+	r.HandleFunc("/c/{slug}/{collection:followers|following|outbox|featured|moderators}", s.handleCollection).Methods(get...)
+	r.HandleFunc("/actor/{collection:followers|following|outbox}", s.handleCollection).Methods(get...)
+	for _, inbox := range []string{"/inbox", "/u/{name}/inbox", "/c/{slug}/inbox", "/actor/inbox"} {
+		r.HandleFunc(inbox, s.handleInbox).Methods(http.MethodPost)
+	}
 }
 
 // ServeHTTP implements http.Handler.

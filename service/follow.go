@@ -16,6 +16,7 @@ func (s *Service) ReceiveFollow(ctx context.Context, activityIRI, follower, foll
 	if err != nil {
 		return err
 	}
+	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		f, err := tx.FindFollow(ctx, follower, followee)
 		switch {
@@ -135,6 +136,7 @@ func (s *Service) DecideFollow(ctx context.Context, slug, follower string, appro
 		return err
 	}
 	followee := s.iris.Group(c.Slug)
+	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		f, err := tx.FindFollow(ctx, follower, followee)
 		if err != nil {
@@ -196,6 +198,7 @@ func (s *Service) FollowRemote(ctx context.Context, localName string, remote *co
 	if err != nil {
 		return nil, fmt.Errorf("follow %s: %w", remote.IRI, err)
 	}
+	s.notifyOutbox()
 	return f, nil
 }
 
@@ -225,4 +228,48 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// FollowPage is one page of a local actor's followers or following, newest first.
+type FollowPage struct {
+	Actors []string // IRIs
+	Total  int
+	NextID string // pass as beforeID for the next page; empty on the last
+}
+
+// Followers lists who follows the local actor iri (accepted follows only).
+func (s *Service) Followers(ctx context.Context, iri, beforeID string) (FollowPage, error) {
+	return s.followPage(ctx, convene.FollowFilter{Followee: iri, State: convene.FollowAccepted}, beforeID, func(f *convene.Follow) string { return f.Follower })
+}
+
+// Following lists whom the local actor iri follows (accepted follows only).
+func (s *Service) Following(ctx context.Context, iri, beforeID string) (FollowPage, error) {
+	return s.followPage(ctx, convene.FollowFilter{Follower: iri, State: convene.FollowAccepted}, beforeID, func(f *convene.Follow) string { return f.Followee })
+}
+
+const followPageSize = 40
+
+func (s *Service) followPage(ctx context.Context, filter convene.FollowFilter, beforeID string, other func(*convene.Follow) string) (FollowPage, error) {
+	var page FollowPage
+	var err error
+	if page.Total, err = s.store.CountFollows(ctx, filter); err != nil {
+		return page, err
+	}
+	filter.BeforeID, filter.Limit = beforeID, followPageSize
+	list, err := s.store.FindFollows(ctx, filter)
+	if err != nil {
+		return page, err
+	}
+	for _, f := range list {
+		page.Actors = append(page.Actors, other(f))
+	}
+	if len(list) == followPageSize {
+		page.NextID = list[len(list)-1].ID
+	}
+	return page, nil
+}
+
+// FindActivity returns an activity a local actor sent, by its ULID.
+func (s *Service) FindActivity(ctx context.Context, id string) (*convene.Activity, error) {
+	return s.store.FindActivity(ctx, id)
 }

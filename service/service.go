@@ -21,6 +21,8 @@ type Config struct {
 	// NewKeyPair makes an actor's signing keys; GenerateKeyPair (RSA-2048) by default. Tests
 	// pass a cheaper one, since RSA key generation dominates their run time.
 	NewKeyPair func() (convene.KeyPair, error)
+	// OutboxNotify, if set, is called after a use-case queued activities, to wake delivery.
+	OutboxNotify func()
 }
 
 // Service runs the use-cases.
@@ -31,6 +33,7 @@ type Service struct {
 	log          *slog.Logger
 	now          func() time.Time
 	newKeyPair   func() (convene.KeyPair, error)
+	outboxNotify func()
 }
 
 // New returns a Service for cfg.
@@ -42,6 +45,7 @@ func New(cfg Config) *Service {
 		log:          cfg.Logger,
 		now:          cfg.Now,
 		newKeyPair:   cfg.NewKeyPair,
+		outboxNotify: cfg.OutboxNotify,
 	}
 	if s.registration == "" {
 		s.registration = convene.RegistrationApproval
@@ -61,4 +65,11 @@ func New(cfg Config) *Service {
 // timestamp is the current time as stored: UTC, at the microsecond precision both databases keep.
 func (s *Service) timestamp() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+// notifyOutbox wakes delivery after activities were queued.
+func (s *Service) notifyOutbox() {
+	if s.outboxNotify != nil {
+		s.outboxNotify()
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/service"
 )
 
@@ -62,7 +63,7 @@ func setupUserCreate(fs *flag.FlagSet) func(context.Context, *app, []string) err
 			return err
 		}
 		defer d.Close()
-		acct, err := a.newService(d).CreateAccount(convene.WithOperator(ctx), service.AccountCreate{
+		acct, err := a.newService(d, a.iris(), nil).CreateAccount(convene.WithOperator(ctx), service.AccountCreate{
 			Username: args[0], Email: *email, Password: pw, Role: role,
 		})
 		if err != nil {
@@ -88,7 +89,7 @@ func setupCommunityCreate(fs *flag.FlagSet) func(context.Context, *app, []string
 			return err
 		}
 		defer d.Close()
-		c, err := a.newService(d).CreateCommunity(convene.WithOperator(ctx), service.CommunityCreate{
+		c, err := a.newService(d, a.iris(), nil).CreateCommunity(convene.WithOperator(ctx), service.CommunityCreate{
 			Slug: args[0], Name: *name, Summary: *summary, Region: *region, Owner: *owner,
 			FollowPolicy: convene.FollowPolicy(*policy),
 		})
@@ -134,4 +135,19 @@ func promptPassword(tty *os.File, prompt io.Writer, username string) (string, er
 		return "", usageError{"the passwords do not match"}
 	}
 	return string(first), nil
+}
+
+// iris is the instance's URL layout.
+func (a *app) iris() federation.IRIs {
+	return federation.NewIRIs(a.cfg.Protocol, a.cfg.Domain)
+}
+
+// withService opens and migrates the database, runs fn with a service over it, and closes it.
+func (a *app) withService(ctx context.Context, fn func(*service.Service) error) error {
+	d, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(a.newService(d, a.iris(), nil))
 }

@@ -24,10 +24,12 @@ type Config struct {
 	DataDir              string
 	AllowPrivateNetworks string
 	Registration         string
+	AuthorizedFetch      string
 	LogLevel             string
 
 	// Parsed by Validate.
 	allowedNetworks []netip.Prefix
+	authorizedFetch bool
 	logLevel        slog.Level
 }
 
@@ -46,6 +48,7 @@ var settings = []setting{
 	{"CONVENE_DATA_DIR", "data-dir", "./data", "directory for the SQLite file and uploads", func(c *Config) *string { return &c.DataDir }},
 	{"CONVENE_ALLOW_PRIVATE_NETWORKS", "allow-private-networks", "", "comma-separated CIDRs federation may reach although private or loopback", func(c *Config) *string { return &c.AllowPrivateNetworks }},
 	{"CONVENE_REGISTRATION", "registration", "approval", "who may sign up: open, approval or closed", func(c *Config) *string { return &c.Registration }},
+	{"CONVENE_AUTHORIZED_FETCH", "authorized-fetch", "false", "true: answer unsigned GETs of ActivityPub documents with 401", func(c *Config) *string { return &c.AuthorizedFetch }},
 	{"CONVENE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
 }
 
@@ -101,6 +104,10 @@ func (c *Config) Validate() error {
 	}
 	if !convene.RegistrationMode(c.Registration).Valid() {
 		return configError("CONVENE_REGISTRATION", fmt.Sprintf("is %q: want open, approval or closed", c.Registration))
+	}
+	var err error
+	if c.authorizedFetch, err = strconv.ParseBool(c.AuthorizedFetch); err != nil {
+		return configError("CONVENE_AUTHORIZED_FETCH", fmt.Sprintf("is %q: want true or false", c.AuthorizedFetch))
 	}
 	if err := c.logLevel.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return configError("CONVENE_LOG_LEVEL", fmt.Sprintf("is %q: want debug, info, warn or error", c.LogLevel))

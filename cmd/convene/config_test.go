@@ -14,9 +14,9 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Listen: ":8080", Domain: "localhost:8080", Protocol: "http", DatabaseURL: "sqlite:data/convene.db",
-		DataDir: "./data", Registration: "approval", LogLevel: "info"}
+		DataDir: "./data", Registration: "approval", AuthorizedFetch: "false", LogLevel: "info"}
 	got := *c
-	got.allowedNetworks, got.logLevel = nil, 0
+	got.allowedNetworks, got.logLevel, got.authorizedFetch = nil, 0, false
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults = %+v\nwant %+v", got, want)
 	}
@@ -54,6 +54,8 @@ func TestConfigValidate(t *testing.T) {
 		{"network garbage", map[string]string{"CONVENE_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8,lan"}, `CONVENE_ALLOW_PRIVATE_NETWORKS (--allow-private-networks) has "lan"`, nil},
 		{"registration", map[string]string{"CONVENE_REGISTRATION": "invite"}, "want open, approval or closed", nil},
 		{"log level", map[string]string{"CONVENE_LOG_LEVEL": "loud"}, "CONVENE_LOG_LEVEL", nil},
+		{"authorized fetch", map[string]string{"CONVENE_AUTHORIZED_FETCH": "yes please"}, "CONVENE_AUTHORIZED_FETCH (--authorized-fetch)", nil},
+		{"authorized fetch on", map[string]string{"CONVENE_AUTHORIZED_FETCH": "true"}, "", func(c *Config) bool { return c.authorizedFetch }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,6 +63,14 @@ var commands = map[string]command{
 	"migrate":          {"migrate", "bring the database schema up to date and exit", setupMigrate},
 	"user create":      {"user create NAME --email EMAIL [--admin] [--password P]", "create an approved account; the password is read from stdin unless given", setupUserCreate},
 	"community create": {"community create SLUG --name NAME [--owner USER] [--summary S] [--region R] [--follow-policy open|approval]", "create a community", setupCommunityCreate},
+	"follow":           {"follow LOCAL @name@host", "make a local account or community follow a remote actor", setupFollow},
+	"follows pending":  {"follows pending SLUG", "list follow requests waiting for a community's approval", setupFollowsPending},
+	"follows approve":  {"follows approve SLUG ACTOR-URL", "accept a pending follow of a community", setupFollowsDecide(true)},
+	"follows reject":   {"follows reject SLUG ACTOR-URL", "reject a pending follow of a community", setupFollowsDecide(false)},
+	"domain block":     {"domain block HOST", "refuse a domain and its subdomains, and drop follows with them", setupDomainBlock},
+	"domain unblock":   {"domain unblock HOST", "lift a domain block", setupDomainUnblock},
+	"domain list":      {"domain list", "list blocked domains", setupDomainList},
+	"queue":            {"queue", "show pending, failing and dead deliveries", setupQueue},
 	"version":          {"version", "print the version", setupVersion},
 	"healthcheck":      {"healthcheck", "exit 0 if the local server answers /healthz (for container health checks)", setupHealthcheck},
 }
@@ -122,7 +130,7 @@ func commandOf(args []string) (string, []string) {
 		return "serve", args
 	case args[0] == "-h", args[0] == "--help", args[0] == "help":
 		return "help", nil
-	case (args[0] == "user" || args[0] == "community") && len(args) > 1:
+	case (args[0] == "user" || args[0] == "community" || args[0] == "follows" || args[0] == "domain") && len(args) > 1:
 		return args[0] + " " + args[1], args[2:]
 	}
 	return args[0], args[1:]

@@ -38,9 +38,9 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer d.Close()
-	svc := a.newService(d)
-	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
-		return fmt.Errorf("instance actor keys: %w", err)
+	f, svc, err := a.newFederation(ctx, d)
+	if err != nil {
+		return err
 	}
 	render, err := frontend.New()
 	if err != nil {
@@ -48,6 +48,7 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	h := handlers.New(handlers.Config{
 		Service: svc, Renderer: render, Logger: a.log, Domain: a.cfg.Domain, Protocol: a.cfg.Protocol, Version: Version(),
+		Inbox: f.inbox, AuthorizedFetch: a.cfg.authorizedFetch,
 		Ready: func(ctx context.Context) error {
 			if err := d.Ping(ctx); err != nil {
 				return err
@@ -62,7 +63,7 @@ func (a *app) serve(ctx context.Context) error {
 	a.log.Info("listening", "addr", ln.Addr().String(), "url", a.cfg.BaseURL(),
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
-	workers := startWorkers(ctx, a.log, workerFunc{"sqlite-optimize", sqliteOptimizer(d)})
+	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -124,9 +125,10 @@ func (a *app) openDB(ctx context.Context) (*db.DB, error) {
 	return d, nil
 }
 
-func (a *app) newService(d *db.DB) *service.Service {
+func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func()) *service.Service {
 	return service.New(service.Config{
-		Store: d, Registration: convene.RegistrationMode(a.cfg.Registration), Logger: a.log,
+		Store: d, IRIs: iris, Registration: convene.RegistrationMode(a.cfg.Registration), Logger: a.log,
+		OutboxNotify: outboxNotify,
 	})
 }
 

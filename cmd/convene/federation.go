@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/convene-social/convene/db"
+	"github.com/convene-social/convene/federation"
+	"github.com/convene-social/convene/service"
+)
+
+// fed is the federation machinery of one process.
+type fed struct {
+	iris      federation.IRIs
+	fetcher   *federation.Fetcher
+	resolver  *federation.Resolver
+	inbox     *federation.Inbox
+	deliverer *federation.Deliverer
+}
+
+// newFederation wires fetching, the inbox and delivery around one database and service.
+// The service is created here too, since it must wake the deliverer.
+func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Service, error) {
+	f := &fed{iris: federation.NewIRIs(a.cfg.Protocol, a.cfg.Domain)}
+	svc := a.newService(d, f.iris, func() { f.deliverer.Kick() })
+	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
+		return nil, nil, fmt.Errorf("instance actor keys: %w", err)
+	}
+	keys := federation.NewKeyring(d, f.iris)
+	userAgent := fmt.Sprintf("Convene/%s (+%s)", Version(), a.cfg.BaseURL())
+	f.fetcher = federation.NewFetcher(federation.FetcherConfig{
+		AllowedNetworks: a.cfg.allowedNetworks,
+		UserAgent:       userAgent,
+		SignGET: func(r *http.Request) error {
+			keyID, key, err := keys.SigningKey(r.Context(), f.iris.InstanceActor())
+			if err != nil {
+				return err
+			}
+			return federation.SignRequest(r, nil, keyID, key, time.Now())
+		},
+	})
+	f.resolver = federation.NewResolver(d, f.fetcher, a.log, nil)
+	f.inbox = federation.NewInbox(d, svc, f.resolver, f.iris, a.log)
+	f.deliverer = federation.NewDeliverer(federation.DelivererConfig{
+		Store: d, IRIs: f.iris, Keys: keys, Client: f.fetcher.Client(), Log: a.log, UserAgent: userAgent,
+	})
+	return f, svc, nil
+}
+
+// workers are the federation's background jobs.
+func (f *fed) workers() []workerFunc {
+	return []workerFunc{
+		{"inbox", func(ctx context.Context) error { return f.inbox.RunWorker(ctx, time.Second) }},
+		{"delivery", f.deliverer.Run},
+	}
+}

@@ -1,0 +1,199 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/convene-social/convene"
+)
+
+// actorRefresh is how long a fetched actor is trusted before it is fetched again.
+const actorRefresh = 24 * time.Hour
+
+// acceptedActorTypes are the actor types Mastodon accepts; we follow its lead.
+var acceptedActorTypes = map[string]bool{"Person": true, "Group": true, "Application": true, "Service": true, "Organization": true}
+
+// ErrBlockedDomain is returned before any network access to a blocked domain.
+var ErrBlockedDomain = errors.New("domain is blocked")
+
+// Resolver finds remote actors: from the cache in the database, or by fetching them.
+type Resolver struct {
+	store   convene.Store
+	fetcher *Fetcher
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// NewResolver returns a Resolver over the store's actor cache.
+func NewResolver(store convene.Store, fetcher *Fetcher, log *slog.Logger, now func() time.Time) *Resolver {
+	if now == nil {
+		now = time.Now
+	}
+	return &Resolver{store: store, fetcher: fetcher, log: log, now: now}
+}
+
+// Actor returns the remote actor iri, fetching it when unknown or older than a day. An
+// actor that answered 410 stays gone.
+func (r *Resolver) Actor(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+	cached, err := r.store.FindRemoteActor(ctx, iri)
+	if err == nil && (cached.Gone || r.now().Sub(cached.FetchedAt) < actorRefresh) {
+		if cached.Gone {
+			return nil, fmt.Errorf("actor %s: %w", iri, ErrGone)
+		}
+		return cached, nil
+	}
+	if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+		return nil, err
+	}
+	return r.Refresh(ctx, iri)
+}
+
+// Refresh fetches the actor iri again and stores it; a 410 marks it gone.
+func (r *Resolver) Refresh(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+	if err := r.checkBlocked(ctx, iri); err != nil {
+		return nil, err
+	}
+	doc, err := r.fetcher.FetchAS2(ctx, iri)
+	if errors.Is(err, ErrGone) {
+		r.markGone(ctx, iri)
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := parseActor(doc.Body)
+	if err != nil {
+		return nil, fmt.Errorf("actor %s: %w", iri, err)
+	}
+	now := r.now().UTC().Truncate(time.Microsecond)
+	a.ID, a.FetchedAt, a.CreatedAt = convene.NewIDAt(now), now, now
+	if err := r.store.UpsertRemoteActor(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ActorByKeyID returns the actor owning keyID, for verifying a signature. Mastodon's keyIds
+// are "actor#main-key"; GoToSocial's are "…/main-key" documents naming their owner. Either
+// way the key counts only if the owner's own document lists it.
+func (r *Resolver) ActorByKeyID(ctx context.Context, keyID string, refresh bool) (*convene.RemoteActor, error) {
+	if !refresh {
+		if a, err := r.store.FindRemoteActorByKeyID(ctx, keyID); err == nil && !a.Gone && r.now().Sub(a.FetchedAt) < actorRefresh {
+			return a, nil
+		}
+	}
+	owner, err := r.keyOwner(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Refresh(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	if a.KeyID != keyID {
+		return nil, fmt.Errorf("key %s is not the key of its owner %s", keyID, owner)
+	}
+	return a, nil
+}
+
+// keyOwner names the actor a keyId belongs to: the keyId without its fragment, or for a key
+// document at a path of its own, the owner it names.
+func (r *Resolver) keyOwner(ctx context.Context, keyID string) (string, error) {
+	u, err := url.Parse(keyID)
+	if err != nil || !isHTTPURL(keyID) {
+		return "", fmt.Errorf("keyId %q is not an http(s) URL", keyID)
+	}
+	if u.Fragment != "" {
+		u.Fragment = ""
+		return u.String(), nil
+	}
+	if err := r.checkBlocked(ctx, keyID); err != nil {
+		return "", err
+	}
+	doc, err := r.fetcher.FetchAS2Unverified(ctx, keyID)
+	if err != nil {
+		return "", err
+	}
+	var key struct {
+		ID        string `json:"id"`
+		Owner     string `json:"owner"`
+		PublicKey struct {
+			Owner string `json:"owner"`
+		} `json:"publicKey"`
+	}
+	if err := json.Unmarshal(doc.Body, &key); err != nil {
+		return "", fmt.Errorf("key %s: %w", keyID, err)
+	}
+	owner := firstNonEmpty(key.Owner, key.PublicKey.Owner, key.ID)
+	if hostOf(owner) != hostOf(keyID) || owner == keyID {
+		return "", fmt.Errorf("key %s names owner %q on another host", keyID, owner)
+	}
+	return owner, nil
+}
+
+func (r *Resolver) checkBlocked(ctx context.Context, iri string) error {
+	blocked, err := r.store.IsDomainBlocked(ctx, hostnameOf(iri))
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return fmt.Errorf("%s: %w", hostnameOf(iri), ErrBlockedDomain)
+	}
+	return nil
+}
+
+func (r *Resolver) markGone(ctx context.Context, iri string) {
+	a, err := r.store.FindRemoteActor(ctx, iri)
+	if err != nil {
+		return
+	}
+	a.Gone, a.FetchedAt = true, r.now().UTC()
+	if err := r.store.UpsertRemoteActor(ctx, a); err != nil {
+		r.log.WarnContext(ctx, "mark actor gone", "actor", iri, "err", err)
+	}
+}
+
+// ResolveHandle finds @user@host through WebFinger and fetches the actor it names.
+func (r *Resolver) ResolveHandle(ctx context.Context, handle string) (*convene.RemoteActor, error) {
+	user, host, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(handle, "acct:"), "@"), "@")
+	if !ok || user == "" || host == "" || strings.ContainsAny(user+host, "/?#@ \\") {
+		return nil, convene.Errorf(convene.EINVALID, "%q is not a handle like @name@example.org", handle)
+	}
+	if err := r.checkBlocked(ctx, "https://"+host); err != nil {
+		return nil, err
+	}
+	scheme := "https"
+	if r.fetcher.allowsPrivate(host) {
+		scheme = "http" // loopback test peers and LANs run without TLS
+	}
+	resource := url.QueryEscape("acct:" + user + "@" + host)
+	body, err := r.fetcher.FetchJSON(ctx, scheme+"://"+host+"/.well-known/webfinger?resource="+resource, "application/jrd+json, application/json")
+	if err != nil {
+		return nil, fmt.Errorf("webfinger %s: %w", handle, err)
+	}
+	var jrd JRD
+	if err := json.Unmarshal(body, &jrd); err != nil {
+		return nil, fmt.Errorf("webfinger %s: %w", handle, err)
+	}
+	for _, l := range jrd.Links {
+		if l.Rel == "self" && (l.Type == "application/activity+json" || strings.HasPrefix(l.Type, "application/ld+json")) {
+			return r.Actor(ctx, l.Href)
+		}
+	}
+	return nil, fmt.Errorf("webfinger %s: no ActivityPub actor link", handle)
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

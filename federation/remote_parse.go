@@ -1,0 +1,81 @@
+package federation
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/convene-social/convene"
+)
+
+// actorDoc is what we read from a remote actor document.
+type actorDoc struct {
+	ID                string   `json:"id"`
+	Type              typeName `json:"type"`
+	PreferredUsername string   `json:"preferredUsername"`
+	Name              string   `json:"name"`
+	Inbox             string   `json:"inbox"`
+	SharedInbox       string   `json:"sharedInbox"`
+	Followers         string   `json:"followers"`
+	URL               ref      `json:"url"`
+	Endpoints         struct {
+		SharedInbox string `json:"sharedInbox"`
+	} `json:"endpoints"`
+	PublicKey        keyRef `json:"publicKey"`
+	ManuallyApproves bool   `json:"manuallyApprovesFollowers"`
+}
+
+// keyRef is a publicKey property: one key object, or a list of them (we take the first
+// owned by the actor).
+type keyRef struct {
+	ID    string `json:"id"`
+	Owner string `json:"owner"`
+	PEM   string `json:"publicKeyPem"`
+}
+
+func (k *keyRef) UnmarshalJSON(b []byte) error {
+	type plain keyRef
+	if len(b) > 0 && b[0] == '[' {
+		var list []plain
+		if err := json.Unmarshal(b, &list); err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			*k = keyRef(list[0])
+		}
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(k))
+}
+
+// ErrBadActor is returned for actor documents we cannot use.
+var ErrBadActor = errors.New("unusable actor document")
+
+// parseActor reads a fetched actor document (whose id the fetcher matched to its URL) and
+// checks what we rely on: a known actor type, an inbox, a username, and a key it owns.
+func parseActor(body []byte) (*convene.RemoteActor, error) {
+	var d actorDoc
+	if err := json.Unmarshal(body, &d); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadActor, err)
+	}
+	switch {
+	case !acceptedActorTypes[string(d.Type)]:
+		return nil, fmt.Errorf("%w: type %q", ErrBadActor, d.Type)
+	case !isHTTPURL(d.ID) || !isHTTPURL(d.Inbox):
+		return nil, fmt.Errorf("%w: needs an http(s) id and inbox", ErrBadActor)
+	case d.PreferredUsername == "" || strings.ContainsAny(d.PreferredUsername, "@/ "):
+		return nil, fmt.Errorf("%w: bad preferredUsername %q", ErrBadActor, d.PreferredUsername)
+	case d.PublicKey.PEM == "" || d.PublicKey.Owner != d.ID || !isHTTPURL(d.PublicKey.ID):
+		return nil, fmt.Errorf("%w: no public key owned by the actor", ErrBadActor)
+	}
+	shared := firstNonEmpty(d.Endpoints.SharedInbox, d.SharedInbox)
+	if shared != "" && !isHTTPURL(shared) {
+		shared = ""
+	}
+	return &convene.RemoteActor{
+		IRI: d.ID, Type: string(d.Type), Username: d.PreferredUsername, Domain: hostOf(d.ID),
+		Name: d.Name, Inbox: d.Inbox, SharedInbox: shared, Followers: d.Followers, URL: d.URL.ID,
+		KeyID: d.PublicKey.ID, PublicKeyPEM: d.PublicKey.PEM, ManuallyApproves: d.ManuallyApproves,
+	}, nil
+}
