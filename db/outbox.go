@@ -102,3 +102,19 @@ func (s *store) FanOut(ctx context.Context, activityID string, inboxes []string,
 		return err
 	})
 }
+
+// ReleaseClaims frees every queue lease at start-up on SQLite, where one serve process owns
+// the queues: whatever a killed predecessor had claimed is taken up at once instead of when
+// its lease runs out. On PostgreSQL several processes share the queues, so there leases
+// simply expire.
+func (d *DB) ReleaseClaims(ctx context.Context) error {
+	if d.dialect != SQLite {
+		return nil
+	}
+	for _, table := range []string{"outbox", "deliveries", "inbox"} {
+		if _, err := d.write.ExecContext(ctx, `UPDATE `+table+` SET locked_until = NULL WHERE locked_until IS NOT NULL`); err != nil {
+			return fmt.Errorf("release %s claims: %w", table, err)
+		}
+	}
+	return nil
+}

@@ -113,7 +113,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 
 // fanOutDue expands due outbox activities into deliveries and reports how many it handled.
 func (d *Deliverer) fanOutDue(ctx context.Context) int {
-	activities, err := d.cfg.Store.ClaimFanOut(ctx, d.cfg.Now(), 50, time.Minute)
+	activities, err := d.cfg.Store.ClaimFanOut(ctx, d.cfg.Now(), 50, 30*time.Second)
 	if err != nil {
 		d.logErr(ctx, "claim fan-out", err)
 		return 0
@@ -132,7 +132,7 @@ func (d *Deliverer) fanOutDue(ctx context.Context) int {
 
 // deliverDue claims due deliveries and starts a POST for each, bounded by the worker slots.
 func (d *Deliverer) deliverDue(ctx context.Context, inFlight *sync.WaitGroup) int {
-	deliveries, err := d.cfg.Store.ClaimDeliveries(ctx, d.cfg.Now(), 2*d.cfg.Workers, 2*time.Minute)
+	deliveries, err := d.cfg.Store.ClaimDeliveries(ctx, d.cfg.Now(), 2*d.cfg.Workers, time.Minute)
 	if err != nil {
 		d.logErr(ctx, "claim deliveries", err)
 		return 0

@@ -81,7 +81,7 @@ func (in *Inbox) applyUpdate(ctx context.Context, a *incoming, actor string) err
 // run at once: each claims its own items.
 func (in *Inbox) RunWorker(ctx context.Context, poll time.Duration) error {
 	for {
-		items, err := in.store.ClaimInbox(ctx, in.now(), 20, 5*time.Minute)
+		items, err := in.store.ClaimInbox(ctx, in.now(), 20, time.Minute)
 		if err != nil && ctx.Err() == nil {
 			in.log.ErrorContext(ctx, "claim inbox", "err", err)
 		}

@@ -65,6 +65,8 @@ func normalizeArrays(m map[string]any) {
 					normalizeArrays(sub)
 				}
 			}
+		case []string:
+			// already an array
 		default:
 			if arrayFields[k] && v != nil {
 				m[k] = []any{v}

@@ -15,7 +15,7 @@ func TestSerializeEmitsArraysPeersExpect(t *testing.T) {
 	to := streams.NewActivityStreamsToProperty()
 	to.AppendIRI(mustParse("https://www.w3.org/ns/activitystreams#Public"))
 	c.SetActivityStreamsTo(to)
-	body, err := Serialize(c, map[string]any{"manuallyApprovesFollowers": true})
+	body, err := Serialize(c, map[string]any{"manuallyApprovesFollowers": true, "items": []string{"https://a.example/1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,6 +28,9 @@ func TestSerializeEmitsArraysPeersExpect(t *testing.T) {
 	}
 	if _, ok := m["to"].([]any); !ok {
 		t.Errorf("single to not an array: %s", body)
+	}
+	if items, _ := m["items"].([]any); len(items) != 1 || items[0] != "https://a.example/1" {
+		t.Errorf("a string slice was wrapped again: %s", body)
 	}
 	if m["manuallyApprovesFollowers"] != true {
 		t.Errorf("extra field lost: %s", body)

@@ -42,6 +42,9 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := d.ReleaseClaims(ctx); err != nil {
+		return err
+	}
 	render, err := frontend.New()
 	if err != nil {
 		return err

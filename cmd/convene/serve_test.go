@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -21,17 +22,44 @@ import (
 type server struct {
 	cmd    *exec.Cmd
 	addr   string
-	stderr *strings.Builder
+	stderr *syncBuffer
 	exited chan error
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) WriteString(str string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.WriteString(str)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // startServer runs "convene serve" as a separate process in dir with nothing configured but
 // a free loopback port, and waits until it logs the address it listens on.
 func startServer(t *testing.T, dir string) *server {
 	t.Helper()
+	return startServerEnv(t, dir, map[string]string{"CONVENE_LISTEN": "127.0.0.1:0"})
+}
+
+// startServerEnv runs "convene serve" in dir with exactly the given CONVENE_* settings.
+func startServerEnv(t *testing.T, dir string, env map[string]string) *server {
+	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Dir = dir
-	cmd.Env = []string{"CONVENE_TEST_RUN_MAIN=1", "CONVENE_LISTEN=127.0.0.1:0", "PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	cmd.Env = []string{"CONVENE_TEST_RUN_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +67,7 @@ func startServer(t *testing.T, dir string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, stderr: &strings.Builder{}, exited: make(chan error, 1)}
+	s := &server{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	addrCh := make(chan string, 1)
 	go func() {
 		scan := bufio.NewScanner(pipe)
