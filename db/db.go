@@ -40,6 +40,9 @@ type DB struct {
 	// read serves reads outside transactions: a pool of read-only connections on SQLite
 	// (WAL lets them run beside the writer), the same pool as write on PostgreSQL.
 	read *sqlx.DB
+
+	blocks     blockCache
+	inboxBatch inboxBatcher
 }
 
 var _ convene.Store = (*DB)(nil)
@@ -171,6 +174,18 @@ func (d *DB) Close() error {
 type store struct {
 	db *DB
 	tx *sqlx.Tx // nil outside a transaction
+	// onCommit runs after the transaction commits (cache invalidation must not run before,
+	// or a concurrent reader could cache the old state again).
+	onCommit []func()
+}
+
+// afterCommit runs fn once the current transaction commits, or now outside one.
+func (s *store) afterCommit(fn func()) {
+	if s.tx == nil {
+		fn()
+		return
+	}
+	s.onCommit = append(s.onCommit, fn)
 }
 
 // reader is what read queries run on: the transaction if there is one, else the read pool.
@@ -209,6 +224,7 @@ func (s *store) inTx(ctx context.Context, fn func(*store) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
+	t := &store{db: s.db, tx: tx}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -220,9 +236,13 @@ func (s *store) inTx(ctx context.Context, fn func(*store) error) (err error) {
 		}
 		if cerr := tx.Commit(); cerr != nil {
 			err = fmt.Errorf("commit: %w", translate(cerr))
+			return
+		}
+		for _, f := range t.onCommit {
+			f()
 		}
 	}()
-	return fn(&store{db: s.db, tx: tx})
+	return fn(t)
 }
 
 // utc makes a time read back from either driver comparable with ==: both return fixed zones.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -28,7 +29,19 @@ type Resolver struct {
 	fetcher *Fetcher
 	log     *slog.Logger
 	now     func() time.Time
+	// signers keeps the actors behind recently seen keyIds in memory: a busy peer signs
+	// every delivery with the same key, and each lookup would otherwise be a query.
+	signers sync.Map // keyId → signerEntry
 }
+
+type signerEntry struct {
+	actor  *convene.RemoteActor
+	expiry time.Time
+}
+
+// signerCacheTTL bounds how long a key stays trusted in memory without a look at the
+// database (where a Delete or a refetch may have changed it).
+const signerCacheTTL = time.Minute
 
 // NewResolver returns a Resolver over the store's actor cache.
 func NewResolver(store convene.Store, fetcher *Fetcher, log *slog.Logger, now func() time.Time) *Resolver {
@@ -84,10 +97,15 @@ func (r *Resolver) Refresh(ctx context.Context, iri string) (*convene.RemoteActo
 // way the key counts only if the owner's own document lists it.
 func (r *Resolver) ActorByKeyID(ctx context.Context, keyID string, refresh bool) (*convene.RemoteActor, error) {
 	if !refresh {
+		if e, ok := r.signers.Load(keyID); ok && r.now().Before(e.(signerEntry).expiry) {
+			return e.(signerEntry).actor, nil
+		}
 		if a, err := r.store.FindRemoteActorByKeyID(ctx, keyID); err == nil && !a.Gone && r.now().Sub(a.FetchedAt) < actorRefresh {
+			r.signers.Store(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
 			return a, nil
 		}
 	}
+	r.signers.Delete(keyID)
 	owner, err := r.keyOwner(ctx, keyID)
 	if err != nil {
 		return nil, err
@@ -99,6 +117,7 @@ func (r *Resolver) ActorByKeyID(ctx context.Context, keyID string, refresh bool)
 	if a.KeyID != keyID {
 		return nil, fmt.Errorf("key %s is not the key of its owner %s", keyID, owner)
 	}
+	r.signers.Store(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
 	return a, nil
 }
 
