@@ -133,4 +133,3 @@ func BenchmarkDeliver(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*followers)/b.Elapsed().Seconds(), "deliveries/s")
 }
-
