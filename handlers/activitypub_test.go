@@ -17,6 +17,12 @@ import (
 func newPopulatedServer(t *testing.T) *handlers.Server {
 	t.Helper()
 	h, svc := newServer(t, nil)
+	populateService(t, svc)
+	return h
+}
+
+func populateService(t *testing.T, svc *service.Service) {
+	t.Helper()
 	ctx := convene.WithOperator(context.Background())
 	if _, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "alice", Email: "a@example.org",
 		Password: "correct horse battery", Role: convene.RoleAdmin, DisplayName: "Alice A."}); err != nil {
@@ -26,7 +32,6 @@ func newPopulatedServer(t *testing.T) *handlers.Server {
 		Summary: "We *meet*.", Region: "Surrey", FollowPolicy: convene.FollowApproval}); err != nil {
 		t.Fatal(err)
 	}
-	return h
 }
 
 func getWith(h http.Handler, path, accept string) *httptest.ResponseRecorder {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/handlers"
 	"github.com/convene-social/convene/service"
@@ -19,17 +20,28 @@ import (
 
 func newServer(t *testing.T, ready func(context.Context) error) (*handlers.Server, *service.Service) {
 	t.Helper()
+	return newServerWith(t, ready, false)
+}
+
+// newServerWith builds the whole HTTP surface over a fresh SQLite database, with the inbox
+// and (optionally) authorized fetch.
+func newServerWith(t *testing.T, ready func(context.Context) error, authorizedFetch bool) (*handlers.Server, *service.Service) {
+	t.Helper()
 	render, err := frontend.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Config{Store: dbtest.OpenSQLite(t), Logger: log})
+	store := dbtest.OpenSQLite(t)
+	iris := federation.NewIRIs("https", "convene.test")
+	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log})
+	fetcher := federation.NewFetcher(federation.FetcherConfig{})
+	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, fetcher, log, nil), iris, log)
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
 	}
 	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test",
-		Protocol: "https", Version: "1.2.3", Ready: ready}), svc
+		Protocol: "https", Version: "1.2.3", Ready: ready, Inbox: inbox, AuthorizedFetch: authorizedFetch}), svc
 }
 
 func get(h http.Handler, path string) *httptest.ResponseRecorder {

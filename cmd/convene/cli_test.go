@@ -207,3 +207,49 @@ func countAccounts(t *testing.T, env map[string]string) int {
 	}
 	return n
 }
+
+func TestDomainBlockCommands(t *testing.T) {
+	env := map[string]string{"CONVENE_DATA_DIR": t.TempDir()}
+	for _, tt := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"domain", "block", "Spam.Example."}, exitOK, "blocked Spam.Example.; removed 0 follows\n"},
+		{[]string{"domain", "block", "spam.example"}, exitOK, "blocked spam.example; removed 0 follows\n"},
+		{[]string{"domain", "list"}, exitOK, "spam.example\n"},
+		{[]string{"domain", "block", "https://x.example/path"}, exitFail, ""},
+		{[]string{"domain", "block"}, exitUsage, ""},
+		{[]string{"domain", "unblock", "spam.example"}, exitOK, "unblocked spam.example\n"},
+		{[]string{"domain", "unblock", "spam.example"}, exitFail, ""},
+		{[]string{"domain", "list"}, exitOK, ""},
+	} {
+		r := runCLI(t, env, "", tt.args...)
+		if r.code != tt.code || r.out != tt.out {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, stdout %q", tt.args, r.code, r.out, r.errOut, tt.code, tt.out)
+		}
+	}
+}
+
+func TestQueueAndFollowCommandsOnAnEmptyInstance(t *testing.T) {
+	env := map[string]string{"CONVENE_DATA_DIR": t.TempDir()}
+	runCLI(t, env, "", "user", "create", "alice", "--email", "a@example.org", "--password", "correct horse battery", "--admin")
+	runCLI(t, env, "", "community", "create", "surrey", "--name", "Surrey", "--follow-policy", "approval")
+	r := runCLI(t, env, "", "queue")
+	if r.code != exitOK || !strings.Contains(r.out, "deliveries: 0 pending (0 failing), 0 dead, 0 done") {
+		t.Errorf("queue = %+v", r)
+	}
+	if r := runCLI(t, env, "", "follows", "pending", "surrey"); r.code != exitOK || r.out != "" {
+		t.Errorf("follows pending = %+v", r)
+	}
+	if r := runCLI(t, env, "", "follows", "approve", "surrey", "https://nobody.example/u/x"); r.code != exitFail {
+		t.Errorf("approving a follow that does not exist = %+v", r)
+	}
+	if r := runCLI(t, env, "", "follow", "alice", "not-a-handle"); r.code != exitFail || !strings.Contains(r.errOut, "is not a handle") {
+		t.Errorf("follow with a bad handle = %+v", r)
+	}
+	r = runCLI(t, env, "", "domain", "block", "blocked.example")
+	if r := runCLI(t, env, "", "follow", "alice", "@x@blocked.example"); r.code != exitFail || !strings.Contains(r.errOut, "blocked") {
+		t.Errorf("following on a blocked domain = %+v", r)
+	}
+}
