@@ -1,0 +1,77 @@
+package federation
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestParseActivityShapes(t *testing.T) {
+	for name, tt := range map[string]struct {
+		body            string
+		typ, actor, obj string
+		embedded        bool
+	}{
+		"object as IRI":   {`{"id":"https://a.example/1","type":"Follow","actor":"https://a.example/u","object":"https://b.example/c"}`, "Follow", "https://a.example/u", "https://b.example/c", false},
+		"embedded object": {`{"id":"https://a.example/2","type":"Undo","actor":"https://a.example/u","object":{"id":"https://a.example/1","type":"Follow","actor":"https://a.example/u","object":"https://b.example/c"}}`, "Undo", "https://a.example/u", "https://a.example/1", true},
+		"type as array":   {`{"id":"https://a.example/3","type":["Accept"],"actor":["https://a.example/u"],"object":["https://b.example/f"]}`, "Accept", "https://a.example/u", "https://b.example/f", false},
+		"actor as object": {`{"id":"https://a.example/4","type":"Delete","actor":{"id":"https://a.example/u","type":"Person"},"object":"https://a.example/u"}`, "Delete", "https://a.example/u", "https://a.example/u", false},
+	} {
+		a, err := parseActivity([]byte(tt.body))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if string(a.Type) != tt.typ || a.Actor.ID != tt.actor || a.Object.ID != tt.obj || (a.Object.Object != nil) != tt.embedded {
+			t.Errorf("%s: parsed %+v", name, a)
+		}
+	}
+	for _, bad := range []string{`[]`, `"x"`, `{"type":"Follow"}`, `{"id":"https://a.example/1","actor":"https://a.example/u"}`,
+		`{"id":"ftp://a.example/1","type":"Follow","actor":"https://a.example/u"}`,
+		`{"id":"https://a.example/1","type":"Follow","actor":"javascript:alert(1)"}`,
+		`{"id":"https://u:p@a.example/1","type":"Follow","actor":"https://a.example/u"}`} {
+		if _, err := parseActivity([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}
+
+func FuzzParseActivity(f *testing.F) {
+	files, _ := filepath.Glob("testdata/peers/*/*.json")
+	for _, file := range files {
+		if body, err := os.ReadFile(file); err == nil {
+			f.Add(body)
+		}
+	}
+	f.Add([]byte(`{"id":"https://a.example/1","type":[],"actor":[[]],"object":{"object":{"object":null}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a, err := parseActivity(body)
+		if err != nil {
+			return
+		}
+		if a.Type == "" || !isHTTPURL(a.ID) || !isHTTPURL(a.Actor.ID) {
+			t.Errorf("accepted an activity without an http id, type and actor: %s", body)
+		}
+	})
+}
+
+func TestParseRecordedActors(t *testing.T) {
+	for _, file := range []string{"mastodon/person.json", "gotosocial/person.json", "lemmy/person.json", "lemmy/group.json",
+		"mobilizon/person.json", "mobilizon/group.json", "mobilizon/application.json"} {
+		body, err := os.ReadFile("testdata/peers/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := parseActor(body)
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		if a.Inbox == "" || a.KeyID == "" || a.Username == "" || a.Domain == "" {
+			t.Errorf("%s: parsed %+v", file, a)
+		}
+		if _, err := parsePublicKey(a.PublicKeyPEM); err != nil {
+			t.Errorf("%s: public key: %v", file, err)
+		}
+	}
+}
