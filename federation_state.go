@@ -123,6 +123,8 @@ type FederationStore interface {
 	FindRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error)
 	// DeleteRemoteActor removes an actor and every follow it is part of.
 	DeleteRemoteActor(ctx context.Context, iri string) error
+	// FindRemoteActorsByInbox lists the actors whose personal inbox is inbox.
+	FindRemoteActorsByInbox(ctx context.Context, inbox string) ([]*RemoteActor, error)
 
 	// CreateFollow records a follow; the pair (follower, followee) is unique (ECONFLICT).
 	CreateFollow(ctx context.Context, f *Follow) error

@@ -66,3 +66,12 @@ func (s *store) DeleteRemoteActor(ctx context.Context, iri string) error {
 		return nil
 	})
 }
+
+// FindRemoteActorsByInbox implements convene.FederationStore.
+func (s *store) FindRemoteActorsByInbox(ctx context.Context, inbox string) ([]*convene.RemoteActor, error) {
+	var list []*convene.RemoteActor
+	if err := s.selectContext(ctx, &list, `SELECT `+remoteActorColumns+` FROM remote_actors WHERE inbox = ?`, inbox); err != nil {
+		return nil, fmt.Errorf("find actors by inbox: %w", err)
+	}
+	return list, nil
+}

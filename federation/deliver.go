@@ -242,9 +242,26 @@ func (d *Deliverer) record(ctx context.Context, dl *convene.Delivery, host *host
 		}
 	}
 	d.finishErr(ctx, d.cfg.Store.FinishDelivery(ctx, dl.ID, state, status, msg, next, now))
+	if status == http.StatusGone {
+		d.forgetGone(ctx, dl.Inbox)
+	}
 	if state == convene.DeliveryDone || state == convene.DeliveryPending || err != nil {
 		_, herr := d.cfg.Store.RecordHostResult(ctx, dl.Host, state == convene.DeliveryDone, now)
 		d.finishErr(ctx, herr)
+	}
+}
+
+// forgetGone removes the actor behind a personal inbox that answered 410: the account is
+// gone, and its follows with it. A shared inbox's 410 says nothing about one actor.
+func (d *Deliverer) forgetGone(ctx context.Context, inbox string) {
+	actors, err := d.cfg.Store.FindRemoteActorsByInbox(ctx, inbox)
+	if err != nil {
+		d.finishErr(ctx, err)
+		return
+	}
+	for _, a := range actors {
+		d.cfg.Log.InfoContext(ctx, "removing an actor whose inbox is gone", "actor", a.IRI)
+		d.finishErr(ctx, d.cfg.Store.DeleteRemoteActor(ctx, a.IRI))
 	}
 }
 

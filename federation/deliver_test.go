@@ -17,12 +17,13 @@ import (
 
 // sink is a loopback inbox that answers with scripted statuses and records what arrived.
 type sink struct {
-	mu       sync.Mutex
-	statuses []int // answered in order; the last repeats
-	times    []time.Time
-	bodies   []string
-	verified []bool
-	srv      *httptest.Server
+	retryAfter string // sent with every answer when set
+	mu         sync.Mutex
+	statuses   []int // answered in order; the last repeats
+	times      []time.Time
+	bodies     []string
+	verified   []bool
+	srv        *httptest.Server
 }
 
 func newSink(t *testing.T, statuses ...int) *sink {
@@ -36,6 +37,9 @@ func newSink(t *testing.T, statuses ...int) *sink {
 		s.bodies = append(s.bodies, string(body))
 		s.verified = append(s.verified, sigErr == nil && r.Header.Get("Digest") != "")
 		s.mu.Unlock()
+		if s.retryAfter != "" {
+			w.Header().Set("Retry-After", s.retryAfter)
+		}
 		w.WriteHeader(status)
 	}))
 	t.Cleanup(s.srv.Close)
@@ -216,5 +220,51 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 			t.Fatalf("timed out after %s waiting for %s", timeout, what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestDeliveryToAGoneInboxRemovesTheFollower(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	s := newSink(t, http.StatusGone)
+	follower := s.srv.URL + "/users/zed"
+	followedBy(t, env, follower, follower+"/inbox", "")
+	announceToFollowers(t, env)
+	newDeliverer(t, env, time.Second)
+	eventually(t, 5*time.Second, "the gone follower removed", func() bool {
+		_, err := env.store.FindRemoteActor(context.Background(), follower)
+		return convene.ErrorCode(err) == convene.ENOTFOUND
+	})
+	if n, _ := env.store.CountFollows(context.Background(), convene.FollowFilter{}); n != 0 {
+		t.Errorf("%d follows left", n)
+	}
+}
+
+func TestDeliveryHonoursRetryAfter(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	s := newSink(t, 429, 202)
+	s.retryAfter = "1"
+	followedBy(t, env, s.srv.URL+"/users/zed", s.srv.URL+"/users/zed/inbox", "")
+	announceToFollowers(t, env)
+	newDeliverer(t, env, 10*time.Millisecond)
+	var times []time.Time
+	eventually(t, 5*time.Second, "the retry", func() bool { times, _ = s.arrivals(); return len(times) >= 2 })
+	if gap := times[1].Sub(times[0]); gap < time.Second {
+		t.Errorf("retried after %s although Retry-After said 1 s", gap)
+	}
+}
+
+func TestCircuitBreakerOpensAfterRepeatedFailures(t *testing.T) {
+	d := NewDeliverer(DelivererConfig{})
+	h := d.host("flaky.example")
+	now := time.Now()
+	for range breakerThreshold - 1 {
+		d.trackBreaker(h, false, now)
+	}
+	if d.breakerOpenUntil(h).After(now) {
+		t.Fatal("open before the threshold")
+	}
+	d.trackBreaker(h, false, now)
+	if !d.breakerOpenUntil(h).Equal(now.Add(breakerCoolOff)) {
+		t.Errorf("open until %s, want %s", d.breakerOpenUntil(h), now.Add(breakerCoolOff))
 	}
 }

@@ -20,6 +20,7 @@ CREATE TABLE remote_actors (
 CREATE UNIQUE INDEX remote_actors_iri_key ON remote_actors (iri);
 CREATE INDEX remote_actors_key_id ON remote_actors (key_id);
 CREATE INDEX remote_actors_domain ON remote_actors (domain);
+CREATE INDEX remote_actors_inbox ON remote_actors (inbox);
 
 -- Follows between any two actors, local or remote, by IRI.
 CREATE TABLE follows (
