@@ -102,6 +102,8 @@ type Delivery struct {
 	LastStatus    int       `db:"last_status"`
 	LastError     string    `db:"last_error"`
 	CreatedAt     time.Time `db:"created_at"`
+	// LeaseUntil is when the claim that returned it runs out (zero if not claimed).
+	LeaseUntil time.Time `db:"-"`
 }
 
 // Delivery states.
@@ -171,10 +173,12 @@ type QueueStore interface {
 
 	ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*Delivery, error)
 	// FinishDelivery records an attempt's outcome: state done, dead, or pending again at next.
-	FinishDelivery(ctx context.Context, id, state string, status int, errMsg string, next, now time.Time) error
+	// It changes nothing if d's lease was lost (expired and claimed again elsewhere): the
+	// newer claim owns the outcome.
+	FinishDelivery(ctx context.Context, d *Delivery, state string, status int, errMsg string, next, now time.Time) error
 	// DeferDelivery puts a claimed delivery back until next without counting an attempt
-	// (its host's circuit breaker is open).
-	DeferDelivery(ctx context.Context, id string, next time.Time) error
+	// (its host is busy or its circuit breaker is open).
+	DeferDelivery(ctx context.Context, d *Delivery, next time.Time) error
 	// RecordHostResult updates a host's health after an attempt; it returns whether the host
 	// is now unavailable (failures on 7 distinct days, cleared by any success).
 	RecordHostResult(ctx context.Context, host string, ok bool, now time.Time) (unavailable bool, err error)

@@ -24,15 +24,16 @@ func (s *store) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	for _, d := range list {
-		d.NextAttemptAt, d.CreatedAt = utc(d.NextAttemptAt), utc(d.CreatedAt)
+		d.NextAttemptAt, d.CreatedAt, d.LeaseUntil = utc(d.NextAttemptAt), utc(d.CreatedAt), leaseUntil(now, lease)
 	}
 	return list, nil
 }
 
 // FinishDelivery implements convene.QueueStore.
-func (s *store) FinishDelivery(ctx context.Context, id, state string, status int, errMsg string, next, now time.Time) error {
+func (s *store) FinishDelivery(ctx context.Context, d *convene.Delivery, state string, status int, errMsg string, next, now time.Time) error {
 	_, err := s.execContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
-		next_attempt_at = ?, locked_until = NULL, updated_at = ? WHERE id = ?`, state, status, errMsg, next, now, id)
+		next_attempt_at = ?, locked_until = NULL, updated_at = ? WHERE id = ? AND locked_until = ?`,
+		state, status, errMsg, next, now, d.ID, d.LeaseUntil)
 	if err != nil {
 		return fmt.Errorf("finish delivery: %w", err)
 	}
@@ -40,8 +41,10 @@ func (s *store) FinishDelivery(ctx context.Context, id, state string, status int
 }
 
 // DeferDelivery implements convene.QueueStore.
-func (s *store) DeferDelivery(ctx context.Context, id string, next time.Time) error {
-	if _, err := s.execContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, locked_until = NULL WHERE id = ?`, next, id); err != nil {
+func (s *store) DeferDelivery(ctx context.Context, d *convene.Delivery, next time.Time) error {
+	_, err := s.execContext(ctx, `UPDATE deliveries SET next_attempt_at = ?, locked_until = NULL WHERE id = ? AND locked_until = ?`,
+		next, d.ID, d.LeaseUntil)
+	if err != nil {
 		return fmt.Errorf("defer delivery: %w", err)
 	}
 	return nil

@@ -117,7 +117,19 @@ func TestQueuesClaimExclusivelyAndRecover(t *testing.T) {
 		if len(dl) != 1 || dl[0].Host != "other.example" {
 			t.Fatalf("deliveries = %+v", dl)
 		}
-		if err := d.FinishDelivery(ctx, dl[0].ID, convene.DeliveryPending, 503, "busy", now.Add(time.Hour), now); err != nil {
+		// The lease runs out and another worker claims the delivery: the first worker's late
+		// outcome must not overwrite the second claim's.
+		stolen, _ := d.ClaimDeliveries(ctx, now.Add(2*time.Minute), 10, time.Minute)
+		if len(stolen) != 1 {
+			t.Fatal("an expired delivery lease was not claimable again")
+		}
+		if err := d.FinishDelivery(ctx, dl[0], convene.DeliveryDone, 202, "", now, now); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := d.QueueStats(ctx); st.DeliveriesDone != 0 {
+			t.Fatal("a lost lease's outcome was recorded")
+		}
+		if err := d.FinishDelivery(ctx, stolen[0], convene.DeliveryPending, 503, "busy", now.Add(time.Hour), now); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := d.ClaimDeliveries(ctx, now.Add(time.Minute), 10, time.Minute); len(again) != 0 {

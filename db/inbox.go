@@ -85,6 +85,13 @@ func (b *inboxBatcher) drain(d *DB) {
 		}
 		b.mu.Unlock()
 		results, err := d.insertInboxBatch(batch)
+		if err != nil {
+			// One bad row must not fail its neighbours: retry them one by one.
+			results, err = make([]error, len(batch)), nil
+			for i, req := range batch {
+				results[i] = d.store.insertInbox(context.Background(), req.item)
+			}
+		}
 		for i, req := range batch {
 			if err != nil {
 				req.done <- err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -61,9 +62,15 @@ func (s *store) claim(ctx context.Context, dest any, table, columns, due, order 
 	query := `UPDATE ` + table + ` SET locked_until = ? WHERE id IN (
 		SELECT id FROM ` + table + ` WHERE ` + due + ` AND (locked_until IS NULL OR locked_until < ?)
 		ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(n) + s.skipLocked() + `) RETURNING ` + columns
-	all := append([]any{now.Add(lease)}, args...)
+	all := append([]any{leaseUntil(now, lease)}, args...)
 	all = append(all, now)
 	return sqlx.SelectContext(ctx, s.writer(), dest, s.rebind(query), all...)
+}
+
+// leaseUntil is the end of a lease, at the microsecond precision both databases keep, so
+// that FinishDelivery can match it exactly.
+func leaseUntil(now time.Time, lease time.Duration) time.Time {
+	return now.Add(lease).UTC().Truncate(time.Microsecond)
 }
 
 // ClaimFanOut implements convene.QueueStore.
@@ -93,7 +100,7 @@ func (s *store) FanOut(ctx context.Context, activityID string, inboxes []string,
 			}
 			_, err = t.execContext(ctx, `INSERT INTO deliveries (id, activity_id, inbox, host, state, next_attempt_at, created_at, updated_at)
 				VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING`,
-				convene.NewID(), activityID, inbox, u.Host, now, now, now)
+				convene.NewID(), activityID, inbox, strings.ToLower(u.Host), now, now, now)
 			if err != nil {
 				return fmt.Errorf("fan out %s: %w", activityID, err)
 			}

@@ -54,14 +54,19 @@ func (s *store) findRemoteActor(ctx context.Context, cond string, arg any) (*con
 	return &a, nil
 }
 
-// DeleteRemoteActor implements convene.FederationStore.
+// DeleteRemoteActor implements convene.FederationStore. Only a known remote actor's follows
+// go with it: the IRI of anything else (a local actor above all) changes nothing.
 func (s *store) DeleteRemoteActor(ctx context.Context, iri string) error {
 	return s.inTx(ctx, func(t *store) error {
+		n, err := t.execContext(ctx, `DELETE FROM remote_actors WHERE iri = ?`, iri)
+		if err != nil {
+			return fmt.Errorf("delete remote actor %s: %w", iri, err)
+		}
+		if n == 0 {
+			return nil
+		}
 		if _, err := t.execContext(ctx, `DELETE FROM follows WHERE follower_iri = ? OR followee_iri = ?`, iri, iri); err != nil {
 			return fmt.Errorf("delete follows of %s: %w", iri, err)
-		}
-		if _, err := t.execContext(ctx, `DELETE FROM remote_actors WHERE iri = ?`, iri); err != nil {
-			return fmt.Errorf("delete remote actor %s: %w", iri, err)
 		}
 		return nil
 	})

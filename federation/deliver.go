@@ -61,6 +61,8 @@ type hostState struct {
 const (
 	breakerThreshold = 10
 	breakerCoolOff   = 60 * time.Second
+	// hostBusyRetry is how long a delivery waits when its host's slots are all taken.
+	hostBusyRetry = 200 * time.Millisecond
 )
 
 // NewDeliverer returns a Deliverer; call Run to start it.
@@ -130,21 +132,23 @@ func (d *Deliverer) fanOutDue(ctx context.Context) int {
 	return len(activities)
 }
 
-// deliverDue claims due deliveries and starts a POST for each, bounded by the worker slots.
+// deliverDue claims as many due deliveries as there are free workers and starts a POST for
+// each. Claiming no more than can start at once keeps every lease far longer than the
+// attempt it covers (a POST gives up after 30 s; a lease lasts a minute).
 func (d *Deliverer) deliverDue(ctx context.Context, inFlight *sync.WaitGroup) int {
-	deliveries, err := d.cfg.Store.ClaimDeliveries(ctx, d.cfg.Now(), 2*d.cfg.Workers, time.Minute)
+	free := cap(d.slots) - len(d.slots)
+	if free == 0 {
+		return 0 // a finishing worker kicks the loop
+	}
+	deliveries, err := d.cfg.Store.ClaimDeliveries(ctx, d.cfg.Now(), free, time.Minute)
 	if err != nil {
 		d.logErr(ctx, "claim deliveries", err)
 		return 0
 	}
 	for _, dl := range deliveries {
-		select {
-		case d.slots <- struct{}{}:
-		case <-ctx.Done():
-			return len(deliveries) // leases expire; another run takes them up
-		}
+		d.slots <- struct{}{} // never blocks: at most free were claimed, and only this loop adds
 		inFlight.Go(func() {
-			defer func() { <-d.slots }()
+			defer func() { <-d.slots; d.Kick() }()
 			d.deliver(context.WithoutCancel(ctx), dl)
 		})
 	}
@@ -163,16 +167,23 @@ func (d *Deliverer) deliver(ctx context.Context, dl *convene.Delivery) {
 	now := d.cfg.Now()
 	if blocked, err := d.cfg.Store.IsDomainBlocked(ctx, hostnameOf(dl.Inbox)); err != nil || blocked {
 		if blocked {
-			err = d.cfg.Store.FinishDelivery(ctx, dl.ID, convene.DeliveryDead, 0, "domain blocked", now, now)
+			err = d.cfg.Store.FinishDelivery(ctx, dl, convene.DeliveryDead, 0, "domain blocked", now, now)
 		}
 		d.finishErr(ctx, err)
 		return
 	}
 	if open := d.breakerOpenUntil(host); now.Before(open) {
-		d.finishErr(ctx, d.cfg.Store.DeferDelivery(ctx, dl.ID, open))
+		d.finishErr(ctx, d.cfg.Store.DeferDelivery(ctx, dl, open))
 		return
 	}
-	host.slots <- struct{}{}
+	// A busy host does not hold a worker (or the lease) hostage: its delivery waits in the
+	// queue a moment while the worker serves other hosts.
+	select {
+	case host.slots <- struct{}{}:
+	default:
+		d.finishErr(ctx, d.cfg.Store.DeferDelivery(ctx, dl, now.Add(hostBusyRetry)))
+		return
+	}
 	status, retryAfter, err := d.post(ctx, dl)
 	<-host.slots
 	d.record(ctx, dl, host, status, retryAfter, err)
@@ -241,7 +252,7 @@ func (d *Deliverer) record(ctx context.Context, dl *convene.Delivery, host *host
 			state, msg = convene.DeliveryDead, fmt.Sprintf("gave up after %d attempts: %s", maxAttempts, msg)
 		}
 	}
-	d.finishErr(ctx, d.cfg.Store.FinishDelivery(ctx, dl.ID, state, status, msg, next, now))
+	d.finishErr(ctx, d.cfg.Store.FinishDelivery(ctx, dl, state, status, msg, next, now))
 	if status == http.StatusGone {
 		d.forgetGone(ctx, dl.Inbox)
 	}

@@ -57,8 +57,9 @@ func newTestEnv(t *testing.T, d *db.DB) *testEnv {
 	if _, _, err := svc.InstanceKeys(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fetcher := NewFetcher(FetcherConfig{AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Timeout: 5 * time.Second})
-	resolver := NewResolver(d, fetcher, log, nil)
+	fetcher := NewFetcher(FetcherConfig{AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+		Timeout: 5 * time.Second, AllowHost: BlockCheck(d)})
+	resolver := NewResolver(d, iris, fetcher, log, nil)
 	return &testEnv{t: t, store: d, svc: svc, iris: iris, fetcher: fetcher, resolver: resolver,
 		inbox: NewInbox(d, svc, resolver, iris, log), keys: NewKeyring(d, iris)}
 }

@@ -79,6 +79,9 @@ type FetcherConfig struct {
 	ConnectTimeout time.Duration
 	Timeout        time.Duration
 	MaxRedirects   int
+	// AllowHost, if set, is asked before every hop (redirects included) whether a host may be
+	// contacted at all; domain blocks hook in here.
+	AllowHost func(ctx context.Context, host string) error
 }
 
 // Defaults follow Mastodon (research/security-reliability-anchors.md table b): 1 MB body,
@@ -244,6 +247,11 @@ func (f *Fetcher) follow(ctx context.Context, rawURL, accept string) (*http.Resp
 		return nil, "", err
 	}
 	for hops := 0; ; hops++ {
+		if f.cfg.AllowHost != nil {
+			if err := f.cfg.AllowHost(ctx, u.Hostname()); err != nil {
+				return nil, "", err
+			}
+		}
 		resp, err := f.get(ctx, u, accept)
 		if err != nil {
 			return nil, "", err

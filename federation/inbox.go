@@ -8,8 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/service"
@@ -26,7 +26,8 @@ type Inbox struct {
 	iris     IRIs
 	log      *slog.Logger
 	now      func() time.Time
-	pubKeys  sync.Map // keyId+PEM → parsed crypto.PublicKey
+	pubKeys  boundedCache // keyId+PEM → parsed crypto.PublicKey
+	refetch  boundedCache // keyId → time of its last refetch after a failed verification
 	kick     chan struct{}
 }
 
@@ -75,6 +76,11 @@ func (in *Inbox) Receive(ctx context.Context, r *http.Request) error {
 	if err != nil {
 		return reject(http.StatusBadRequest, "%w", err)
 	}
+	// An activity's id lives on its actor's server; otherwise one peer could claim another's
+	// ids in advance and have the real activity dropped as a duplicate.
+	if hostOf(activity.ID) != hostOf(activity.Actor.ID) || in.iris.IsLocal(activity.Actor.ID) {
+		return reject(http.StatusForbidden, "activity %s is not on its actor's host %s", activity.ID, activity.Actor.ID)
+	}
 	if rej := in.checkBlocked(ctx, sig.KeyID, activity.Actor.ID); rej != nil {
 		return rej
 	}
@@ -86,7 +92,8 @@ func (in *Inbox) Receive(ctx context.Context, r *http.Request) error {
 		return nil // a gone actor's own Delete, applied already
 	}
 	if signer.IRI != activity.Actor.ID {
-		return reject(http.StatusUnauthorized, "signed by %s but the actor is %s", signer.IRI, activity.Actor.ID)
+		// 403, not 401: the sender cannot fix this by retrying (a forwarded activity).
+		return reject(http.StatusForbidden, "signed by %s but the actor is %s", signer.IRI, activity.Actor.ID)
 	}
 	item := &convene.InboxItem{ID: convene.NewID(), ActivityIRI: activity.ID, Actor: signer.IRI, Body: body,
 		ReceivedAt: in.now().UTC().Truncate(time.Microsecond)}
@@ -106,6 +113,9 @@ func readInboxBody(r *http.Request) ([]byte, *Rejection) {
 	}
 	if len(body) > MaxInboxBody {
 		return nil, reject(http.StatusRequestEntityTooLarge, "body over %d bytes", MaxInboxBody)
+	}
+	if !utf8.Valid(body) { // PostgreSQL would refuse to store it
+		return nil, reject(http.StatusBadRequest, "body is not UTF-8")
 	}
 	return body, nil
 }
@@ -130,7 +140,7 @@ func (in *Inbox) verify(ctx context.Context, r *http.Request, body []byte, sig *
 	for attempt := 0; attempt < 2; attempt++ {
 		signer, err := in.resolver.ActorByKeyID(ctx, sig.KeyID, attempt > 0)
 		if err != nil {
-			if errors.Is(err, ErrGone) && in.isSelfDelete(activity) {
+			if errors.Is(err, ErrGone) && in.isSelfDelete(activity, sig) {
 				return nil, in.forgetGoneActor(ctx, activity.Actor.ID)
 			}
 			return nil, reject(http.StatusUnauthorized, "signing key %s: %w", sig.KeyID, err)
@@ -143,7 +153,7 @@ func (in *Inbox) verify(ctx context.Context, r *http.Request, body []byte, sig *
 		if err == nil {
 			return signer, nil
 		}
-		if !errors.Is(err, ErrSignatureInvalid) {
+		if !errors.Is(err, ErrSignatureInvalid) || !in.mayRefetch(sig.KeyID) {
 			return nil, reject(http.StatusUnauthorized, "%w", err)
 		}
 	}
@@ -152,25 +162,42 @@ func (in *Inbox) verify(ctx context.Context, r *http.Request, body []byte, sig *
 
 func (in *Inbox) publicKey(a *convene.RemoteActor) (crypto.PublicKey, error) {
 	cacheKey := a.KeyID + "\n" + a.PublicKeyPEM
-	if pub, ok := in.pubKeys.Load(cacheKey); ok {
-		return pub, nil
+	if pub, ok := in.pubKeys.get(cacheKey); ok {
+		return pub.(crypto.PublicKey), nil
 	}
 	pub, err := parsePublicKey(a.PublicKeyPEM)
 	if err != nil {
 		return nil, err
 	}
-	in.pubKeys.Store(cacheKey, pub)
+	in.pubKeys.put(cacheKey, pub)
 	return pub, nil
 }
 
-// isSelfDelete reports whether the activity is an actor deleting itself: its key is gone
-// too (410), so it cannot be verified, but an actor whose document answers 410 is gone anyway.
-func (in *Inbox) isSelfDelete(a *incoming) bool {
-	return a.Type == "Delete" && a.Object.ID == a.Actor.ID
+// keyRefetchInterval is how often a failing signature may make us fetch the same key again
+// (Mastodon: a 5-minute cool-off). Without it, junk signatures under a real keyId would make
+// us hammer that actor's server.
+const keyRefetchInterval = 5 * time.Minute
+
+func (in *Inbox) mayRefetch(keyID string) bool {
+	if last, ok := in.refetch.get(keyID); ok && in.now().Sub(last.(time.Time)) < keyRefetchInterval {
+		return false
+	}
+	in.refetch.put(keyID, in.now())
+	return true
 }
 
-// forgetGoneActor removes an actor whose own server says it is gone, and answers 202.
+// isSelfDelete reports whether the activity is an actor deleting itself with its own key:
+// that key is gone too (410), so the request cannot be verified.
+func (in *Inbox) isSelfDelete(a *incoming, sig *Signature) bool {
+	return a.Type == "Delete" && a.Object.ID == a.Actor.ID && sig.KeyOwnerURL() == a.Actor.ID
+}
+
+// forgetGoneActor removes an actor that announced its own deletion, but only after its own
+// server confirms it with a 410 for the actor itself: the unverifiable Delete proves nothing.
 func (in *Inbox) forgetGoneActor(ctx context.Context, iri string) *Rejection {
+	if _, err := in.resolver.Refresh(ctx, iri); !errors.Is(err, ErrGone) {
+		return reject(http.StatusUnauthorized, "Delete of %s, which is not gone: %v", iri, err)
+	}
 	if err := in.store.DeleteRemoteActor(ctx, iri); err != nil {
 		return reject(http.StatusServiceUnavailable, "delete gone actor: %w", err)
 	}

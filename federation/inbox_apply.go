@@ -73,9 +73,16 @@ func (in *Inbox) applyUpdate(ctx context.Context, a *incoming, actor string) err
 		in.log.InfoContext(ctx, "ignored Update", "object", a.Object.ID, "actor", actor)
 		return nil
 	}
+	// Peers send Update on every profile edit; a burst costs one fetch.
+	if cached, err := in.store.FindRemoteActor(ctx, actor); err == nil && in.now().Sub(cached.FetchedAt) < minActorRefetch {
+		return nil
+	}
 	_, err := in.resolver.Refresh(ctx, actor)
 	return err
 }
+
+// minActorRefetch is how soon an Update may make us fetch an actor again.
+const minActorRefetch = time.Minute
 
 // RunWorker applies queued activities until ctx ends. Several workers (and processes) may
 // run at once: each claims its own items.

@@ -3,7 +3,9 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -171,6 +173,10 @@ func TestInboxRefusals(t *testing.T) {
 	t.Run("signed with another key", func(t *testing.T) {
 		wantRejection(t, env.receive(body, keyIDOf(actor), testKey(t, "key_b.pem")), http.StatusUnauthorized)
 	})
+	t.Run("not UTF-8", func(t *testing.T) {
+		bad := []byte(strings.Replace(string(body), "Follow", "Follow\xff", 1))
+		wantRejection(t, env.receive(bad, keyIDOf(actor), p.key), http.StatusBadRequest)
+	})
 	t.Run("too large", func(t *testing.T) {
 		huge := append([]byte(`{"pad":"`), append([]byte(strings.Repeat("x", MaxInboxBody)), []byte(`"}`)...)...)
 		wantRejection(t, env.receive(huge, keyIDOf(actor), p.key), http.StatusRequestEntityTooLarge)
@@ -179,7 +185,12 @@ func TestInboxRefusals(t *testing.T) {
 		other := newPeer(t, "lemmy")
 		otherActor := other.addActor("person.json")
 		other.key = p.key // a valid signature, but by lemmy's picard on mastodon's bob's behalf
-		wantRejection(t, other.post(env, follow, keyIDOf(otherActor)), http.StatusUnauthorized)
+		wantRejection(t, other.post(env, follow, keyIDOf(otherActor)), http.StatusForbidden)
+	})
+	t.Run("activity id on another host than its actor", func(t *testing.T) {
+		squat := p.load("undo_follow.json")
+		squat["id"] = "https://mastodon.example/users/bob#follows/449/undo" // claims another server's id
+		wantRejection(t, p.post(env, squat, keyIDOf(actor)), http.StatusForbidden)
 	})
 	t.Run("duplicate is accepted once", func(t *testing.T) {
 		for range 2 {
@@ -274,4 +285,57 @@ func countActivities(t *testing.T, d *db.DB, typ string) int {
 		}
 	}
 	return n
+}
+
+// A Delete signed with some gone key cannot remove another actor: the shortcut for accounts
+// that deleted themselves needs the key to be the actor's own and the actor to answer 410.
+func TestInboxForgedDeleteOfAnotherActorChangesNothing(t *testing.T) {
+	d := dbtest.OpenSQLite(t)
+	env := newTestEnv(t, d)
+	victim := newPeer(t, "mastodon")
+	bob := victim.addActor("person.json")
+	if err := victim.post(env, victim.load("follow.json"), keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+
+	attacker := newPeer(t, "gotosocial")
+	attacker.status.Store(http.StatusGone) // every key of the attacker's server is "gone"
+	for _, target := range []string{bob["id"].(string), "https://convene.test/c/surrey"} {
+		forged := map[string]any{"id": target + "#delete", "type": "Delete", "actor": target, "object": target}
+		err := attacker.post(env, forged, attacker.srv.URL+"/users/x#main-key")
+		if err == nil {
+			t.Errorf("forged Delete of %s accepted", target)
+		}
+	}
+	env.applyAll()
+	if _, err := d.FindRemoteActor(context.Background(), bob["id"].(string)); err != nil {
+		t.Errorf("bob was deleted: %v", err)
+	}
+	if n, _ := d.CountFollows(context.Background(), convene.FollowFilter{}); n != 1 {
+		t.Errorf("follows = %d, want bob's follow of surrey kept", n)
+	}
+}
+
+func TestFetchesNeverReachABlockedDomainThroughARedirect(t *testing.T) {
+	d := dbtest.OpenSQLite(t)
+	env := newTestEnv(t, d)
+	target := newPeer(t, "mastodon")
+	target.addActor("person.json")
+	// An allowed host redirects to the blocked one; "localhost" and "127.0.0.1" name the same
+	// loopback servers, so the block on "localhost" tells them apart.
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(target.srv.URL, "127.0.0.1", "localhost", 1)+"/users/bob", http.StatusFound)
+	}))
+	defer redirector.Close()
+	if _, err := env.svc.BlockDomain(convene.WithOperator(context.Background()), "localhost"); err != nil {
+		t.Fatal(err)
+	}
+	before := target.hits.Load()
+	if _, err := env.resolver.Actor(context.Background(), redirector.URL+"/users/bob"); !errors.Is(err, ErrBlockedDomain) {
+		t.Errorf("Actor via redirect = %v, want ErrBlockedDomain", err)
+	}
+	if target.hits.Load() != before {
+		t.Error("the blocked host was contacted")
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -25,13 +24,14 @@ var ErrBlockedDomain = errors.New("domain is blocked")
 
 // Resolver finds remote actors: from the cache in the database, or by fetching them.
 type Resolver struct {
+	isLocal func(iri string) bool
 	store   convene.Store
 	fetcher *Fetcher
 	log     *slog.Logger
 	now     func() time.Time
 	// signers keeps the actors behind recently seen keyIds in memory: a busy peer signs
 	// every delivery with the same key, and each lookup would otherwise be a query.
-	signers sync.Map // keyId → signerEntry
+	signers boundedCache // keyId → signerEntry
 }
 
 type signerEntry struct {
@@ -43,12 +43,12 @@ type signerEntry struct {
 // database (where a Delete or a refetch may have changed it).
 const signerCacheTTL = time.Minute
 
-// NewResolver returns a Resolver over the store's actor cache.
-func NewResolver(store convene.Store, fetcher *Fetcher, log *slog.Logger, now func() time.Time) *Resolver {
+// NewResolver returns a Resolver over the store's actor cache for the instance at iris.
+func NewResolver(store convene.Store, iris IRIs, fetcher *Fetcher, log *slog.Logger, now func() time.Time) *Resolver {
 	if now == nil {
 		now = time.Now
 	}
-	return &Resolver{store: store, fetcher: fetcher, log: log, now: now}
+	return &Resolver{isLocal: iris.IsLocal, store: store, fetcher: fetcher, log: log, now: now}
 }
 
 // Actor returns the remote actor iri, fetching it when unknown or older than a day. An
@@ -67,8 +67,12 @@ func (r *Resolver) Actor(ctx context.Context, iri string) (*convene.RemoteActor,
 	return r.Refresh(ctx, iri)
 }
 
-// Refresh fetches the actor iri again and stores it; a 410 marks it gone.
+// Refresh fetches the actor iri again and stores it; a 410 marks it gone. Our own actors are
+// never fetched as remote ones.
 func (r *Resolver) Refresh(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+	if r.isLocal(iri) {
+		return nil, fmt.Errorf("%s is a local actor", iri)
+	}
 	if err := r.checkBlocked(ctx, iri); err != nil {
 		return nil, err
 	}
@@ -97,15 +101,15 @@ func (r *Resolver) Refresh(ctx context.Context, iri string) (*convene.RemoteActo
 // way the key counts only if the owner's own document lists it.
 func (r *Resolver) ActorByKeyID(ctx context.Context, keyID string, refresh bool) (*convene.RemoteActor, error) {
 	if !refresh {
-		if e, ok := r.signers.Load(keyID); ok && r.now().Before(e.(signerEntry).expiry) {
+		if e, ok := r.signers.get(keyID); ok && r.now().Before(e.(signerEntry).expiry) {
 			return e.(signerEntry).actor, nil
 		}
 		if a, err := r.store.FindRemoteActorByKeyID(ctx, keyID); err == nil && !a.Gone && r.now().Sub(a.FetchedAt) < actorRefresh {
-			r.signers.Store(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
+			r.signers.put(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
 			return a, nil
 		}
 	}
-	r.signers.Delete(keyID)
+	r.signers.delete(keyID)
 	owner, err := r.keyOwner(ctx, keyID)
 	if err != nil {
 		return nil, err
@@ -117,7 +121,7 @@ func (r *Resolver) ActorByKeyID(ctx context.Context, keyID string, refresh bool)
 	if a.KeyID != keyID {
 		return nil, fmt.Errorf("key %s is not the key of its owner %s", keyID, owner)
 	}
-	r.signers.Store(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
+	r.signers.put(keyID, signerEntry{a, r.now().Add(signerCacheTTL)})
 	return a, nil
 }
 
@@ -157,14 +161,23 @@ func (r *Resolver) keyOwner(ctx context.Context, keyID string) (string, error) {
 }
 
 func (r *Resolver) checkBlocked(ctx context.Context, iri string) error {
-	blocked, err := r.store.IsDomainBlocked(ctx, hostnameOf(iri))
-	if err != nil {
-		return err
+	return BlockCheck(r.store)(ctx, hostnameOf(iri))
+}
+
+// BlockCheck returns a FetcherConfig.AllowHost that refuses blocked domains, so no hop of a
+// fetch (a redirect included) reaches one.
+func BlockCheck(store convene.FederationStore) func(ctx context.Context, host string) error {
+	return func(ctx context.Context, host string) error {
+		host = strings.TrimSuffix(strings.ToLower(host), ".")
+		blocked, err := store.IsDomainBlocked(ctx, host)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			return fmt.Errorf("%s: %w", host, ErrBlockedDomain)
+		}
+		return nil
 	}
-	if blocked {
-		return fmt.Errorf("%s: %w", hostnameOf(iri), ErrBlockedDomain)
-	}
-	return nil
 }
 
 func (r *Resolver) markGone(ctx context.Context, iri string) {

@@ -68,6 +68,9 @@ func parseActor(body []byte) (*convene.RemoteActor, error) {
 		return nil, fmt.Errorf("%w: bad preferredUsername %q", ErrBadActor, d.PreferredUsername)
 	case d.PublicKey.PEM == "" || d.PublicKey.Owner != d.ID || !isHTTPURL(d.PublicKey.ID):
 		return nil, fmt.Errorf("%w: no public key owned by the actor", ErrBadActor)
+	case hostOf(d.PublicKey.ID) != hostOf(d.ID):
+		// A key on another host would let one actor claim another's keyId.
+		return nil, fmt.Errorf("%w: key %s is not on the actor's host", ErrBadActor, d.PublicKey.ID)
 	}
 	shared := firstNonEmpty(d.Endpoints.SharedInbox, d.SharedInbox)
 	if shared != "" && !isHTTPURL(shared) {

@@ -36,7 +36,7 @@ func newServerWith(t *testing.T, ready func(context.Context) error, authorizedFe
 	iris := federation.NewIRIs("https", "convene.test")
 	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log})
 	fetcher := federation.NewFetcher(federation.FetcherConfig{})
-	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, fetcher, log, nil), iris, log)
+	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, iris, fetcher, log, nil), iris, log)
 	if ready == nil {
 		ready = func(context.Context) error { return nil }
 	}

@@ -33,6 +33,7 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 	f.fetcher = federation.NewFetcher(federation.FetcherConfig{
 		AllowedNetworks: a.cfg.allowedNetworks,
 		UserAgent:       userAgent,
+		AllowHost:       federation.BlockCheck(d),
 		SignGET: func(r *http.Request) error {
 			keyID, key, err := keys.SigningKey(r.Context(), f.iris.InstanceActor())
 			if err != nil {
@@ -41,7 +42,7 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 			return federation.SignRequest(r, nil, keyID, key, time.Now())
 		},
 	})
-	f.resolver = federation.NewResolver(d, f.fetcher, a.log, nil)
+	f.resolver = federation.NewResolver(d, f.iris, f.fetcher, a.log, nil)
 	f.inbox = federation.NewInbox(d, svc, f.resolver, f.iris, a.log)
 	f.deliverer = federation.NewDeliverer(federation.DelivererConfig{
 		Store: d, IRIs: f.iris, Keys: keys, Client: f.fetcher.Client(), Log: a.log, UserAgent: userAgent,
@@ -49,10 +50,18 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 	return f, svc, nil
 }
 
+// inboxWorkers is how many activities are applied at once.
+const inboxWorkers = 4
+
 // workers are the federation's background jobs.
 func (f *fed) workers() []workerFunc {
-	return []workerFunc{
-		{"inbox", func(ctx context.Context) error { return f.inbox.RunWorker(ctx, time.Second) }},
-		{"delivery", f.deliverer.Run},
+	// Several inbox workers, so one activity whose peer is slow to answer a fetch does not
+	// hold up the rest; each claims its own items.
+	workers := []workerFunc{{"delivery", f.deliverer.Run}}
+	for i := range inboxWorkers {
+		workers = append(workers, workerFunc{fmt.Sprintf("inbox-%d", i), func(ctx context.Context) error {
+			return f.inbox.RunWorker(ctx, time.Second)
+		}})
 	}
+	return workers
 }

@@ -35,7 +35,7 @@ CREATE TABLE follows (
 CREATE UNIQUE INDEX follows_pair_key ON follows (follower_iri, followee_iri);
 CREATE INDEX follows_followee ON follows (followee_iri, state, id);
 CREATE INDEX follows_follower ON follows (follower_iri, state, id);
-CREATE INDEX follows_activity ON follows (activity_iri);
+CREATE UNIQUE INDEX follows_activity_key ON follows (activity_iri);
 
 -- Activities of local actors, rendered and fanned out to deliveries by a worker.
 CREATE TABLE outbox (
