@@ -42,12 +42,13 @@ func mastodonBackoff(n int) time.Duration {
 
 // Deliverer fans activities out to inboxes and POSTs them, signed, at least once.
 type Deliverer struct {
-	cfg     DelivererConfig
-	kick    chan struct{}
-	slots   chan struct{}
-	mu      sync.Mutex
-	hosts   map[string]*hostState
-	renders renderCache
+	cfg       DelivererConfig
+	kick      chan struct{} // new activities to fan out
+	slotFreed chan struct{} // a worker finished, or new deliveries exist
+	slots     chan struct{}
+	mu        sync.Mutex
+	hosts     map[string]*hostState
+	renders   renderCache
 }
 
 // hostState is the in-memory side of a host's health: its concurrency slots and a circuit
@@ -82,34 +83,49 @@ func NewDeliverer(cfg DelivererConfig) *Deliverer {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Deliverer{cfg: cfg, kick: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers),
+	return &Deliverer{cfg: cfg, kick: make(chan struct{}, 1), slotFreed: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers),
 		hosts: map[string]*hostState{}, renders: renderCache{m: map[string]rendered{}}}
 }
 
 // Kick wakes the workers now, e.g. after a use-case queued an activity.
 func (d *Deliverer) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
+	notify(d.kick)
+	notify(d.slotFreed)
 }
 
-// Run fans out and delivers until ctx ends, then waits for POSTs in flight.
+// Run fans out and delivers until ctx ends, then waits for POSTs in flight. Fan-out and
+// delivery run as two loops: a finished POST wakes only the delivery loop, and new outbox
+// activities wake both.
 func (d *Deliverer) Run(ctx context.Context) error {
 	var inFlight sync.WaitGroup
 	defer inFlight.Wait()
-	for {
-		fanned := d.fanOutDue(ctx)
-		claimed := d.deliverDue(ctx, &inFlight)
-		if fanned+claimed > 0 {
+	var loops sync.WaitGroup
+	loops.Go(func() { d.loop(ctx, d.kick, func() int { return d.fanOutDue(ctx) }) })
+	d.loop(ctx, d.slotFreed, func() int { return d.deliverDue(ctx, &inFlight) })
+	loops.Wait()
+	return ctx.Err()
+}
+
+// loop runs step until ctx ends: again at once while it finds work, otherwise after a wake-up
+// or the poll interval.
+func (d *Deliverer) loop(ctx context.Context, wake <-chan struct{}, step func() int) {
+	for ctx.Err() == nil {
+		if step() > 0 {
 			continue
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-d.kick:
+		case <-wake:
 		case <-time.After(d.cfg.Poll):
 		}
+	}
+}
+
+// notify wakes a loop without blocking.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }
 
@@ -129,6 +145,9 @@ func (d *Deliverer) fanOutDue(ctx context.Context) int {
 			d.logErr(ctx, "fan out "+a.ID, err)
 		}
 	}
+	if len(activities) > 0 {
+		notify(d.slotFreed) // new deliveries are due
+	}
 	return len(activities)
 }
 
@@ -136,9 +155,11 @@ func (d *Deliverer) fanOutDue(ctx context.Context) int {
 // each. Claiming no more than can start at once keeps every lease far longer than the
 // attempt it covers (a POST gives up after 30 s; a lease lasts a minute).
 func (d *Deliverer) deliverDue(ctx context.Context, inFlight *sync.WaitGroup) int {
+	// Claim in batches (a quarter of the workers at least): one claim per finished POST would
+	// make the claim query, a write, the bottleneck.
 	free := cap(d.slots) - len(d.slots)
-	if free == 0 {
-		return 0 // a finishing worker kicks the loop
+	if free < max(1, cap(d.slots)/4) {
+		return 0 // finishing workers kick the loop
 	}
 	deliveries, err := d.cfg.Store.ClaimDeliveries(ctx, d.cfg.Now(), free, time.Minute)
 	if err != nil {
@@ -148,7 +169,7 @@ func (d *Deliverer) deliverDue(ctx context.Context, inFlight *sync.WaitGroup) in
 	for _, dl := range deliveries {
 		d.slots <- struct{}{} // never blocks: at most free were claimed, and only this loop adds
 		inFlight.Go(func() {
-			defer func() { <-d.slots; d.Kick() }()
+			defer func() { <-d.slots; notify(d.slotFreed) }()
 			d.deliver(context.WithoutCancel(ctx), dl)
 		})
 	}
