@@ -28,9 +28,11 @@ type Community struct {
 	Region       string       `db:"region"`  // a free label, e.g. "Surrey" or "North West"
 	OwnerID      string       `db:"owner_id"`
 	FollowPolicy FollowPolicy `db:"follow_policy"`
-	PublicKeyPEM string       `db:"public_key_pem"`
-	CreatedAt    time.Time    `db:"created_at"`
-	UpdatedAt    time.Time    `db:"updated_at"`
+	// PostingPolicy says who may start threads.
+	PostingPolicy PostingPolicy `db:"posting_policy"`
+	PublicKeyPEM  string        `db:"public_key_pem"`
+	CreatedAt     time.Time     `db:"created_at"`
+	UpdatedAt     time.Time     `db:"updated_at"`
 }
 
 // CommunityFilter selects communities; zero fields do not filter. Results are newest first
@@ -51,7 +53,7 @@ type CommunityStore interface {
 	FindCommunityBySlug(ctx context.Context, slug string) (*Community, error)
 	FindCommunities(ctx context.Context, filter CommunityFilter) ([]*Community, error)
 	CountCommunities(ctx context.Context, filter CommunityFilter) (int, error)
-	// UpdateCommunity writes the mutable fields of c (name, summary, region, owner, policy).
+	// UpdateCommunity writes the mutable fields of c (name, summary, region, owner, policies).
 	UpdateCommunity(ctx context.Context, c *Community) error
 
 	// AddModerator is idempotent; RemoveModerator of a non-moderator is ENOTFOUND.

@@ -67,10 +67,21 @@ type Activity struct {
 	Object string `json:"object"` // IRI of what it is done to
 	// Inner is the activity an Accept, Reject or Undo answers, embedded as peers expect.
 	Inner *InnerActivity `json:"inner,omitempty"`
-	// To lists recipients: actor IRIs, or a local actor's followers collection IRI.
-	To        []string  `json:"to"`
-	Published time.Time `json:"published"`
+	// To and Cc list recipients: actor IRIs, a local actor's followers collection IRI, or
+	// PublicIRI (which addresses no server by itself).
+	To []string `json:"to"`
+	Cc []string `json:"cc,omitempty"`
+	// Embed names another outbox activity (by ID) that this one carries whole: the
+	// community's Announce{Create} of FEP-1b12.
+	Embed string `json:"embed,omitempty"`
+	// GroupAwareOnly restricts delivery to followers on software that understands groups
+	// (Lemmy, Mbin, Convene, …): replies, likes and edits would flood microblog timelines.
+	GroupAwareOnly bool      `json:"group_aware_only,omitempty"`
+	Published      time.Time `json:"published"`
 }
+
+// PublicIRI is ActivityStreams' public collection: addressed to everyone.
+const PublicIRI = "https://www.w3.org/ns/activitystreams#Public"
 
 // InnerActivity is an activity embedded in another, identified by its own IRI.
 type InnerActivity struct {
@@ -211,6 +222,7 @@ type IRIs interface {
 	InstanceActor() string
 	Followers(actor string) string
 	Activity(id string) string
+	Post(id string) string
 	// LocalActor says which local actor an IRI names ("person", "group" or "instance").
 	LocalActor(iri string) (kind, name string, ok bool)
 }

@@ -13,6 +13,7 @@ type Store interface {
 	InstanceStore
 	FederationStore
 	QueueStore
+	PostStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

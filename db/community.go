@@ -9,7 +9,7 @@ import (
 )
 
 const communityColumns = `c.id, ac.name AS slug, c.name, c.summary, c.region, c.owner_id, c.follow_policy,
-	ac.public_key_pem, c.created_at, c.updated_at`
+	c.posting_policy, ac.public_key_pem, c.created_at, c.updated_at`
 
 const communityFrom = ` FROM communities c JOIN actors ac ON ac.id = c.id`
 
@@ -20,9 +20,9 @@ func (s *store) CreateCommunity(ctx context.Context, c *convene.Community, keys 
 			return err
 		}
 		_, err := t.tx.ExecContext(ctx, t.rebind(`INSERT INTO communities
-			(id, name, summary, region, owner_id, follow_policy, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			c.ID, c.Name, c.Summary, c.Region, c.OwnerID, c.FollowPolicy, c.CreatedAt, c.UpdatedAt)
+			(id, name, summary, region, owner_id, follow_policy, posting_policy, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Name, c.Summary, c.Region, c.OwnerID, c.FollowPolicy, c.PostingPolicy, c.CreatedAt, c.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("create community: %w", translate(err))
 		}
@@ -93,8 +93,8 @@ func communityWhere(f convene.CommunityFilter) *where {
 // UpdateCommunity implements convene.CommunityStore.
 func (s *store) UpdateCommunity(ctx context.Context, c *convene.Community) error {
 	n, err := s.execContext(ctx, `UPDATE communities SET name = ?, summary = ?, region = ?, owner_id = ?,
-		follow_policy = ?, updated_at = ? WHERE id = ?`,
-		c.Name, c.Summary, c.Region, c.OwnerID, c.FollowPolicy, c.UpdatedAt, c.ID)
+		follow_policy = ?, posting_policy = ?, updated_at = ? WHERE id = ?`,
+		c.Name, c.Summary, c.Region, c.OwnerID, c.FollowPolicy, c.PostingPolicy, c.UpdatedAt, c.ID)
 	if err != nil {
 		return fmt.Errorf("update community: %w", err)
 	}

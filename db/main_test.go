@@ -29,7 +29,7 @@ func newAccount(name string) *convene.Account {
 func newCommunity(slug, ownerID string) *convene.Community {
 	return &convene.Community{
 		ID: convene.NewID(), Slug: slug, Name: "The " + slug, OwnerID: ownerID,
-		FollowPolicy: convene.FollowOpen, CreatedAt: at, UpdatedAt: at,
+		FollowPolicy: convene.FollowOpen, PostingPolicy: convene.PostingMembers, CreatedAt: at, UpdatedAt: at,
 	}
 }
 

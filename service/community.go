@@ -14,6 +14,8 @@ type CommunityCreate struct {
 	Summary      string // markdown
 	Region       string
 	FollowPolicy convene.FollowPolicy // empty means open
+	// PostingPolicy says who may start threads; empty means members.
+	PostingPolicy convene.PostingPolicy
 	// Owner is the owner's username. Members create communities they own, so only admins and
 	// the operator may name someone else. The operator may leave it empty when the instance
 	// has exactly one admin, who then owns the community.
@@ -67,10 +69,17 @@ func (s *Service) newCommunity(in CommunityCreate) (*convene.Community, error) {
 	if !policy.Valid() {
 		return nil, convene.Errorf(convene.EINVALID, "follow policy %q must be open or approval", policy)
 	}
+	posting := in.PostingPolicy
+	if posting == "" {
+		posting = convene.PostingMembers
+	}
+	if !posting.Valid() {
+		return nil, convene.Errorf(convene.EINVALID, "posting policy %q must be members, followers or moderators", posting)
+	}
 	now := s.timestamp()
 	return &convene.Community{
 		ID: convene.NewIDAt(now), Slug: slug, Name: name, Summary: summary, Region: region,
-		FollowPolicy: policy, CreatedAt: now, UpdatedAt: now,
+		FollowPolicy: policy, PostingPolicy: posting, CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
 

@@ -1,0 +1,171 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/convene-social/convene"
+)
+
+const postColumns = `id, iri, community_id, thread_id, parent_id, author_iri, account_id, title, content, source,
+	visibility, reply_count, like_count, published_at, edited_at, deleted_at`
+
+// CreatePost implements convene.PostStore.
+func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
+	return s.inTx(ctx, func(t *store) error {
+		_, err := t.execContext(ctx, `INSERT INTO posts (`+postColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+			p.ID, p.IRI, p.CommunityID, p.ThreadID, p.ParentID, p.AuthorIRI, p.AccountID, p.Title, p.Content,
+			p.Source, p.Visibility, p.PublishedAt, p.EditedAt, p.DeletedAt)
+		if convene.ErrorCode(err) == convene.ECONFLICT {
+			return convene.Errorf(convene.ECONFLICT, "post %s already exists", p.IRI)
+		}
+		if err != nil {
+			return fmt.Errorf("create post: %w", err)
+		}
+		if p.ParentID == "" {
+			return nil
+		}
+		_, err = t.execContext(ctx, `UPDATE posts SET reply_count = reply_count + 1 WHERE id IN (?, ?)`, p.ParentID, p.ThreadID)
+		return err
+	})
+}
+
+// FindPostByID implements convene.PostStore.
+func (s *store) FindPostByID(ctx context.Context, id string) (*convene.Post, error) {
+	return s.findPost(ctx, "id = ?", id)
+}
+
+// FindPostByIRI implements convene.PostStore.
+func (s *store) FindPostByIRI(ctx context.Context, iri string) (*convene.Post, error) {
+	return s.findPost(ctx, "iri = ?", iri)
+}
+
+func (s *store) findPost(ctx context.Context, cond string, arg any) (*convene.Post, error) {
+	var p convene.Post
+	if err := s.getContext(ctx, &p, `SELECT `+postColumns+` FROM posts WHERE `+cond, arg); err != nil {
+		return nil, notFound(err, "post not found")
+	}
+	return normalizePost(&p), nil
+}
+
+// FindPosts implements convene.PostStore. A thread's posts come oldest first, in the order
+// they were written; lists of threads newest first.
+func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene.Post, error) {
+	w := &where{}
+	if f.CommunityID != "" {
+		w.add("community_id = ?", f.CommunityID)
+	}
+	if f.ThreadID != "" {
+		w.add("thread_id = ?", f.ThreadID)
+	}
+	if f.ThreadsOnly {
+		w.add("parent_id = ''")
+	}
+	if f.PublicOnly {
+		w.add("visibility = ?", convene.VisibilityPublic)
+	}
+	order := " ORDER BY id DESC"
+	if f.BeforeID != "" {
+		w.add("id < ?", f.BeforeID)
+	}
+	if f.ThreadID != "" {
+		order = " ORDER BY id"
+	}
+	var list []*convene.Post
+	query := `SELECT ` + postColumns + ` FROM posts` + w.String() + order + ` LIMIT ` + strconv.Itoa(pageLimit(f.Limit))
+	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
+		return nil, fmt.Errorf("find posts: %w", err)
+	}
+	for _, p := range list {
+		normalizePost(p)
+	}
+	return list, nil
+}
+
+// UpdatePost implements convene.PostStore.
+func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
+	n, err := s.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, visibility = ?, edited_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Visibility, p.EditedAt, p.ID)
+	if err != nil {
+		return fmt.Errorf("update post: %w", err)
+	}
+	if n == 0 {
+		return convene.Errorf(convene.ENOTFOUND, "post not found")
+	}
+	return nil
+}
+
+// TombstonePost implements convene.PostStore.
+func (s *store) TombstonePost(ctx context.Context, id string, at time.Time) error {
+	_, err := s.execContext(ctx, `UPDATE posts SET title = '', content = '', source = '', deleted_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, at, id)
+	if err != nil {
+		return fmt.Errorf("delete post: %w", err)
+	}
+	return nil
+}
+
+// AddLike implements convene.PostStore.
+func (s *store) AddLike(ctx context.Context, postID, actorIRI, activityIRI string, at time.Time) error {
+	return s.inTx(ctx, func(t *store) error {
+		_, err := t.execContext(ctx, `INSERT INTO likes (post_id, actor_iri, activity_iri, created_at) VALUES (?, ?, ?, ?)`,
+			postID, actorIRI, activityIRI, at)
+		if convene.ErrorCode(err) == convene.ECONFLICT {
+			return convene.Errorf(convene.ECONFLICT, "already liked")
+		}
+		if err != nil {
+			return fmt.Errorf("like: %w", err)
+		}
+		_, err = t.execContext(ctx, `UPDATE posts SET like_count = like_count + 1 WHERE id = ?`, postID)
+		return err
+	})
+}
+
+// RemoveLike implements convene.PostStore.
+func (s *store) RemoveLike(ctx context.Context, postID, actorIRI string) (string, error) {
+	var activityIRI string
+	err := s.inTx(ctx, func(t *store) error {
+		err := t.getContext(ctx, &activityIRI, `SELECT activity_iri FROM likes WHERE post_id = ? AND actor_iri = ?`, postID, actorIRI)
+		if err != nil {
+			return notFound(err, "not liked")
+		}
+		if _, err := t.execContext(ctx, `DELETE FROM likes WHERE post_id = ? AND actor_iri = ?`, postID, actorIRI); err != nil {
+			return fmt.Errorf("unlike: %w", err)
+		}
+		_, err = t.execContext(ctx, `UPDATE posts SET like_count = like_count - 1 WHERE id = ?`, postID)
+		return err
+	})
+	return activityIRI, err
+}
+
+// RecordDeletion implements convene.PostStore.
+func (s *store) RecordDeletion(ctx context.Context, iri string, at time.Time) error {
+	_, err := s.execContext(ctx, `INSERT INTO deleted_objects (iri, deleted_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, iri, at)
+	if err != nil {
+		return fmt.Errorf("record deletion: %w", err)
+	}
+	return nil
+}
+
+// IsDeleted implements convene.PostStore.
+func (s *store) IsDeleted(ctx context.Context, iri string) (bool, error) {
+	var n int
+	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM deleted_objects WHERE iri = ?`, iri); err != nil {
+		return false, fmt.Errorf("is deleted: %w", err)
+	}
+	return n > 0, nil
+}
+
+func normalizePost(p *convene.Post) *convene.Post {
+	p.PublishedAt = utc(p.PublishedAt)
+	for _, t := range []**time.Time{&p.EditedAt, &p.DeletedAt} {
+		if *t != nil {
+			u := utc(**t)
+			*t = &u
+		}
+	}
+	return p
+}

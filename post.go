@@ -1,0 +1,93 @@
+package convene
+
+import (
+	"context"
+	"time"
+)
+
+// Visibility says who may see a post.
+type Visibility string
+
+const (
+	VisibilityPublic    Visibility = "public"    // anyone, anywhere
+	VisibilityCommunity Visibility = "community" // the community's accepted followers and moderators only
+)
+
+// Valid reports whether v is a known visibility.
+func (v Visibility) Valid() bool { return v == VisibilityPublic || v == VisibilityCommunity }
+
+// PostingPolicy says who may start threads in a community (anyone who may see a thread may
+// reply to it).
+type PostingPolicy string
+
+const (
+	PostingMembers    PostingPolicy = "members"    // local accounts that joined (follow) the community
+	PostingFollowers  PostingPolicy = "followers"  // any accepted follower, local or remote
+	PostingModerators PostingPolicy = "moderators" // moderators only (an announcement channel)
+)
+
+// Valid reports whether p is a known policy.
+func (p PostingPolicy) Valid() bool {
+	return p == PostingMembers || p == PostingFollowers || p == PostingModerators
+}
+
+// MaxTitleLength is the longest thread title, Lemmy's limit.
+const MaxTitleLength = 200
+
+// Post is a thread (ParentID empty) or a reply in a community's discussion. Local and remote
+// posts share the table: IRI is /p/{id} for ours and the remote object id for theirs.
+type Post struct {
+	ID          string     `db:"id"`
+	IRI         string     `db:"iri"`
+	CommunityID string     `db:"community_id"`
+	ThreadID    string     `db:"thread_id"` // the thread's root post (its own ID for a thread)
+	ParentID    string     `db:"parent_id"` // the post it answers; empty for a thread
+	AuthorIRI   string     `db:"author_iri"`
+	AccountID   string     `db:"account_id"` // the local author, empty for remote posts
+	Title       string     `db:"title"`      // threads only
+	Content     string     `db:"content"`    // HTML: rendered from Source, or sanitized remote HTML
+	Source      string     `db:"source"`     // markdown, for local posts
+	Visibility  Visibility `db:"visibility"`
+	ReplyCount  int        `db:"reply_count"`
+	LikeCount   int        `db:"like_count"`
+	PublishedAt time.Time  `db:"published_at"`
+	EditedAt    *time.Time `db:"edited_at"`  // set by an edit (AS2 updated)
+	DeletedAt   *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
+}
+
+// IsThread reports whether p starts a thread.
+func (p *Post) IsThread() bool { return p.ParentID == "" }
+
+// PostFilter selects posts; zero fields do not filter. Lists are newest first, paged by ID.
+type PostFilter struct {
+	CommunityID string
+	ThreadID    string // all posts of a thread (then oldest first)
+	ThreadsOnly bool
+	PublicOnly  bool
+	BeforeID    string
+	Limit       int
+}
+
+// PostStore persists posts and likes.
+type PostStore interface {
+	// CreatePost stores a post and counts it as a reply of its parent; an IRI seen before is
+	// an ECONFLICT.
+	CreatePost(ctx context.Context, p *Post) error
+	FindPostByID(ctx context.Context, id string) (*Post, error)
+	FindPostByIRI(ctx context.Context, iri string) (*Post, error)
+	FindPosts(ctx context.Context, f PostFilter) ([]*Post, error)
+	// UpdatePost writes title, content, source, visibility and edited_at.
+	UpdatePost(ctx context.Context, p *Post) error
+	// TombstonePost empties a post's content and marks it deleted.
+	TombstonePost(ctx context.Context, id string, at time.Time) error
+
+	// AddLike records actorIRI liking the post once (ECONFLICT the second time).
+	AddLike(ctx context.Context, postID, actorIRI, activityIRI string, at time.Time) error
+	// RemoveLike withdraws a like and returns the IRI of the Like activity it undoes.
+	RemoveLike(ctx context.Context, postID, actorIRI string) (string, error)
+
+	// RecordDeletion remembers a remote object deleted before we ever saw it, so a late
+	// Create cannot bring it back; IsDeleted asks.
+	RecordDeletion(ctx context.Context, iri string, at time.Time) error
+	IsDeleted(ctx context.Context, iri string) (bool, error)
+}

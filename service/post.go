@@ -1,0 +1,393 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convene-social/convene"
+)
+
+// ThreadCreate is the input to CreateThread.
+type ThreadCreate struct {
+	Community  string // slug
+	Title      string
+	Body       string // markdown
+	Visibility convene.Visibility
+}
+
+// CreateThread starts a discussion in a community, if its posting policy lets the principal.
+// The thread and its federation (the author's Create, the community's Announces) are written
+// in one transaction.
+func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.Post, error) {
+	author, err := s.postingAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.FindCommunity(ctx, in.Community)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkMayStartThread(ctx, c, author); err != nil {
+		return nil, err
+	}
+	title, err := validateText("title", in.Title, convene.MaxTitleLength, true)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.newPost(author, c, in.Body, in.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	p.Title, p.ThreadID = title, p.ID
+	return p, s.publishPost(ctx, c, p)
+}
+
+// Reply answers a thread or a reply (any depth) with the thread's visibility. Whoever may see
+// the thread may reply to it.
+func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Post, error) {
+	author, err := s.postingAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parent, c, err := s.visiblePost(ctx, parentID)
+	if err != nil {
+		return nil, err
+	}
+	if parent.DeletedAt != nil {
+		return nil, convene.Errorf(convene.EINVALID, "that post was deleted")
+	}
+	p, err := s.newPost(author, c, body, parent.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+	return p, s.publishPost(ctx, c, p)
+}
+
+// maxPostBody bounds a post's markdown.
+const maxPostBody = 20000
+
+func (s *Service) newPost(author *convene.Account, c *convene.Community, body string, v convene.Visibility) (*convene.Post, error) {
+	source, err := validateText("body", body, maxPostBody, true)
+	if err != nil {
+		return nil, err
+	}
+	if v == "" {
+		v = convene.VisibilityPublic
+	}
+	if !v.Valid() {
+		return nil, convene.Errorf(convene.EINVALID, "visibility %q must be public or community", v)
+	}
+	now := s.timestamp()
+	id := convene.NewIDAt(now)
+	return &convene.Post{
+		ID: id, IRI: s.iris.Post(id), CommunityID: c.ID, AuthorIRI: s.iris.Person(author.Username), AccountID: author.ID,
+		Content: RenderMarkdown(source), Source: source, Visibility: v, PublishedAt: now,
+	}, nil
+}
+
+// publishPost stores a new local post with its federation.
+func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *convene.Post) error {
+	defer s.notifyOutbox()
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.CreatePost(ctx, p); err != nil {
+			return err
+		}
+		return s.federatePost(ctx, tx, c, p, "Create")
+	})
+}
+
+// federatePost queues what other servers must hear of a change to a local post: the
+// author's activity to the community (and to whom a reply answers), and the community's
+// Announce of it to its followers (FEP-1b12). Only a new thread is also boosted as
+// Announce{object}, and only public threads reach microblog servers at all.
+func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene.Community, p *convene.Post, typ string) error {
+	now := s.timestamp()
+	group := s.iris.Group(c.Slug)
+	followers := s.iris.Followers(group)
+	authorTo := []string{group}
+	if p.Visibility == convene.VisibilityPublic {
+		authorTo = append([]string{convene.PublicIRI}, authorTo...)
+	}
+	if parentAuthor, err := s.parentAuthor(ctx, tx, p); err != nil {
+		return err
+	} else if parentAuthor != "" && parentAuthor != p.AuthorIRI {
+		authorTo = append(authorTo, parentAuthor)
+	}
+	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: p.AuthorIRI, Object: p.IRI,
+		To: authorTo, Published: now}
+	if err := tx.EnqueueActivity(ctx, activity); err != nil {
+		return err
+	}
+	announceTo := []string{followers}
+	if p.Visibility == convene.VisibilityPublic {
+		announceTo = []string{convene.PublicIRI, followers}
+	}
+	newThread := typ == "Create" && p.IsThread()
+	wrapped := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+		Embed: activity.ID, To: announceTo, GroupAwareOnly: !newThread || p.Visibility != convene.VisibilityPublic, Published: now}
+	if err := tx.EnqueueActivity(ctx, wrapped); err != nil {
+		return err
+	}
+	if !newThread || p.Visibility != convene.VisibilityPublic {
+		return nil
+	}
+	boost := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+		To: announceTo, Published: now}
+	return tx.EnqueueActivity(ctx, boost)
+}
+
+func (s *Service) parentAuthor(ctx context.Context, tx convene.Store, p *convene.Post) (string, error) {
+	if p.ParentID == "" {
+		return "", nil
+	}
+	parent, err := tx.FindPostByID(ctx, p.ParentID)
+	if err != nil {
+		return "", err
+	}
+	return parent.AuthorIRI, nil
+}
+
+// PostEdit changes the fields that are not nil.
+type PostEdit struct {
+	Title *string // threads only
+	Body  *string // markdown
+}
+
+// EditPost changes a local post. Only its author may; the edit time is kept (AS2 updated).
+func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*convene.Post, error) {
+	p, c, err := s.visiblePost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if pr := convene.PrincipalFrom(ctx); pr.Account == nil || pr.Account.ID != p.AccountID || p.DeletedAt != nil {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "only the author may edit a post")
+	}
+	if edit.Title != nil && p.IsThread() {
+		if p.Title, err = validateText("title", *edit.Title, convene.MaxTitleLength, true); err != nil {
+			return nil, err
+		}
+	}
+	if edit.Body != nil {
+		if p.Source, err = validateText("body", *edit.Body, maxPostBody, true); err != nil {
+			return nil, err
+		}
+		p.Content = RenderMarkdown(p.Source)
+	}
+	now := s.timestamp()
+	p.EditedAt = &now
+	defer s.notifyOutbox()
+	return p, s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		return s.federatePost(ctx, tx, c, p, "Update")
+	})
+}
+
+// DeletePost turns a post into a tombstone: its author or the community's moderators may.
+// Replies to it stay, under a deleted parent, as on Lemmy and Mastodon.
+func (s *Service) DeletePost(ctx context.Context, id string) error {
+	p, c, err := s.visiblePost(ctx, id)
+	if err != nil {
+		return err
+	}
+	if p.DeletedAt != nil {
+		return nil
+	}
+	pr := convene.PrincipalFrom(ctx)
+	isAuthor := pr.Account != nil && pr.Account.ID == p.AccountID
+	if mod, err := s.CanModerate(ctx, c); err != nil {
+		return err
+	} else if !isAuthor && !mod {
+		return convene.Errorf(convene.EFORBIDDEN, "only the author or a moderator may delete a post")
+	}
+	now := s.timestamp()
+	defer s.notifyOutbox()
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.TombstonePost(ctx, p.ID, now); err != nil {
+			return err
+		}
+		p.DeletedAt = &now
+		if p.AccountID == "" {
+			return nil // a moderator removed a remote post: nothing of ours to retract
+		}
+		return s.federatePost(ctx, tx, c, p, "Delete")
+	})
+}
+
+// Like records the principal liking a post it can see; unlike withdraws it.
+func (s *Service) Like(ctx context.Context, id string) error {
+	return s.like(ctx, id, true)
+}
+
+// Unlike withdraws a like.
+func (s *Service) Unlike(ctx context.Context, id string) error {
+	return s.like(ctx, id, false)
+}
+
+func (s *Service) like(ctx context.Context, id string, like bool) error {
+	author, err := s.postingAccount(ctx)
+	if err != nil {
+		return err
+	}
+	p, c, err := s.visiblePost(ctx, id)
+	if err != nil {
+		return err
+	}
+	actor := s.iris.Person(author.Username)
+	now := s.timestamp()
+	group := s.iris.Group(c.Slug)
+	defer s.notifyOutbox()
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		activity := &convene.Activity{ID: convene.NewIDAt(now), Type: "Like", Actor: actor, Object: p.IRI,
+			To: []string{p.AuthorIRI, group}, Published: now}
+		if like {
+			if err := tx.AddLike(ctx, p.ID, actor, s.iris.Activity(activity.ID), now); err != nil {
+				return err
+			}
+		} else {
+			likeIRI, err := tx.RemoveLike(ctx, p.ID, actor)
+			if err != nil {
+				return err
+			}
+			activity.Type, activity.Object = "Undo", likeIRI
+			activity.Inner = &convene.InnerActivity{IRI: likeIRI, Type: "Like", Actor: actor, Object: p.IRI}
+		}
+		if err := tx.EnqueueActivity(ctx, activity); err != nil {
+			return err
+		}
+		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group,
+			Object: p.IRI, Embed: activity.ID, To: []string{s.iris.Followers(group)}, GroupAwareOnly: true, Published: now})
+	})
+}
+
+// postingAccount is the approved local account acting.
+func (s *Service) postingAccount(ctx context.Context) (*convene.Account, error) {
+	p := convene.PrincipalFrom(ctx)
+	switch {
+	case p.Account == nil:
+		return nil, convene.Errorf(convene.EUNAUTHORIZED, "sign in to post")
+	case p.Account.State != convene.AccountApproved:
+		return nil, convene.Errorf(convene.EFORBIDDEN, "your account is waiting for approval")
+	}
+	return p.Account, nil
+}
+
+// checkMayStartThread applies the community's posting policy to a local account.
+func (s *Service) checkMayStartThread(ctx context.Context, c *convene.Community, a *convene.Account) error {
+	mod, err := s.CanModerate(ctx, c)
+	if err != nil || mod {
+		return err
+	}
+	if c.PostingPolicy == convene.PostingModerators {
+		return convene.Errorf(convene.EFORBIDDEN, "only moderators start threads in %s", c.Slug)
+	}
+	member, err := s.isMember(ctx, c, s.iris.Person(a.Username))
+	if err != nil {
+		return err
+	}
+	if !member {
+		return convene.Errorf(convene.EFORBIDDEN, "join %s to start a thread there", c.Slug)
+	}
+	return nil
+}
+
+// isMember reports whether actor follows the community and was accepted.
+func (s *Service) isMember(ctx context.Context, c *convene.Community, actor string) (bool, error) {
+	f, err := s.store.FindFollow(ctx, actor, s.iris.Group(c.Slug))
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil && f.State == convene.FollowAccepted, err
+}
+
+// visiblePost loads a post and its community, as ENOTFOUND if the principal may not see it
+// (a community-only post does not admit it exists to outsiders).
+func (s *Service) visiblePost(ctx context.Context, id string) (*convene.Post, *convene.Community, error) {
+	p, err := s.store.FindPostByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok, err := s.canSee(ctx, c, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, convene.Errorf(convene.ENOTFOUND, "post not found")
+	}
+	return p, c, nil
+}
+
+// canSee applies a post's visibility to the principal: community-only posts are for the
+// community's accepted followers and moderators.
+func (s *Service) canSee(ctx context.Context, c *convene.Community, p *convene.Post) (bool, error) {
+	if p.Visibility == convene.VisibilityPublic {
+		return true, nil
+	}
+	if mod, err := s.CanModerate(ctx, c); err != nil || mod {
+		return mod, err
+	}
+	pr := convene.PrincipalFrom(ctx)
+	if pr.Account == nil {
+		return false, nil
+	}
+	return s.isMember(ctx, c, s.iris.Person(pr.Account.Username))
+}
+
+// FindPost returns a post the principal may see.
+func (s *Service) FindPost(ctx context.Context, id string) (*convene.Post, error) {
+	p, _, err := s.visiblePost(ctx, id)
+	return p, err
+}
+
+// Thread returns a thread's posts, oldest first, if the principal may see it.
+func (s *Service) Thread(ctx context.Context, id string) ([]*convene.Post, error) {
+	root, _, err := s.visiblePost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindPosts(ctx, convene.PostFilter{ThreadID: root.ThreadID, Limit: 200})
+}
+
+// CommunityThreads lists a community's threads, newest first, that the principal may see.
+func (s *Service) CommunityThreads(ctx context.Context, slug, beforeID string, limit int) ([]*convene.Post, error) {
+	c, err := s.FindCommunity(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	f := convene.PostFilter{CommunityID: c.ID, ThreadsOnly: true, BeforeID: beforeID, Limit: limit}
+	if member, err := s.canSee(ctx, c, &convene.Post{Visibility: convene.VisibilityCommunity}); err != nil {
+		return nil, err
+	} else if !member {
+		f.PublicOnly = true
+	}
+	return s.store.FindPosts(ctx, f)
+}
+
+// Join makes the principal's account follow (join) a local community, under its follow
+// policy: at once when open, pending a moderator otherwise.
+func (s *Service) Join(ctx context.Context, slug string) (*convene.Follow, error) {
+	a, err := s.postingAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.FindCommunity(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	state := convene.FollowAccepted
+	if c.FollowPolicy == convene.FollowApproval {
+		state = convene.FollowPending
+	}
+	now := s.timestamp()
+	f := s.newFollow(s.iris.Activity(convene.NewIDAt(now)), s.iris.Person(a.Username), s.iris.Group(c.Slug), state)
+	if err := s.store.CreateFollow(ctx, f); err != nil {
+		return nil, fmt.Errorf("join %s: %w", c.Slug, err)
+	}
+	return f, nil
+}
