@@ -158,6 +158,11 @@ type FederationStore interface {
 	// EnqueueInbox stores a verified incoming activity once; a repeat is an ECONFLICT.
 	EnqueueInbox(ctx context.Context, item *InboxItem) error
 
+	// FindInstanceSoftware returns what software a host runs (from its NodeInfo) and when
+	// that was learnt; ENOTFOUND if never.
+	FindInstanceSoftware(ctx context.Context, host string) (software string, fetchedAt time.Time, err error)
+	UpsertInstanceSoftware(ctx context.Context, host, software, version string, at time.Time) error
+
 	BlockDomain(ctx context.Context, host string, at time.Time) error
 	UnblockDomain(ctx context.Context, host string) error
 	IsDomainBlocked(ctx context.Context, host string) (bool, error)

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 
@@ -17,6 +18,7 @@ type activityType interface {
 	SetActivityStreamsActor(vocab.ActivityStreamsActorProperty)
 	SetActivityStreamsObject(vocab.ActivityStreamsObjectProperty)
 	SetActivityStreamsTo(vocab.ActivityStreamsToProperty)
+	SetActivityStreamsCc(vocab.ActivityStreamsCcProperty)
 	SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
 }
 
@@ -37,21 +39,39 @@ func newActivityType(name string) (activityType, error) {
 		return streams.NewActivityStreamsDelete(), nil
 	case "Announce":
 		return streams.NewActivityStreamsAnnounce(), nil
+	case "Create":
+		return streams.NewActivityStreamsCreate(), nil
+	case "Like":
+		return streams.NewActivityStreamsLike(), nil
 	}
 	return nil, fmt.Errorf("activity type %q is not rendered yet", name)
 }
 
-// ActivityToAS renders an outbox activity. An Accept, Reject or Undo embeds the activity it
-// answers (Mastodon and Lemmy match on the embedded Follow's id).
-func ActivityToAS(u IRIs, a *convene.Activity) ([]byte, error) {
-	t, err := u.activityToType(a)
+// Renderer turns outbox activities into ActivityStreams, looking up the posts and
+// activities they carry.
+type Renderer struct {
+	iris  IRIs
+	store convene.Store
+}
+
+// NewRenderer returns a Renderer reading from store.
+func NewRenderer(iris IRIs, store convene.Store) *Renderer {
+	return &Renderer{iris: iris, store: store}
+}
+
+// Activity renders an outbox activity. An Accept, Reject or Undo embeds the activity it
+// answers (Mastodon and Lemmy match on the embedded Follow's id); a Create or Update embeds
+// its Note, a Delete a Tombstone, and a community's Announce{activity} the whole activity.
+func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, error) {
+	t, err := r.activityType(ctx, a, 0)
 	if err != nil {
 		return nil, err
 	}
 	return Serialize(t, nil)
 }
 
-func (u IRIs) activityToType(a *convene.Activity) (activityType, error) {
+func (r *Renderer) activityType(ctx context.Context, a *convene.Activity, depth int) (activityType, error) {
+	u := r.iris
 	t, err := newActivityType(a.Type)
 	if err != nil {
 		return nil, err
@@ -60,28 +80,108 @@ func (u IRIs) activityToType(a *convene.Activity) (activityType, error) {
 	actor := streams.NewActivityStreamsActorProperty()
 	actor.AppendIRI(mustParse(a.Actor))
 	t.SetActivityStreamsActor(actor)
-	object := streams.NewActivityStreamsObjectProperty()
-	if a.Inner != nil {
-		inner, err := innerToType(a.Inner)
-		if err != nil {
-			return nil, err
-		}
-		if err := object.AppendType(inner); err != nil {
-			return nil, err
-		}
-	} else {
-		object.AppendIRI(mustParseRemote(a.Object))
+	object, err := r.object(ctx, a, depth)
+	if err != nil {
+		return nil, err
 	}
 	t.SetActivityStreamsObject(object)
 	to := streams.NewActivityStreamsToProperty()
-	for _, r := range a.To {
-		to.AppendIRI(mustParseRemote(r))
+	for _, iri := range a.To {
+		to.AppendIRI(mustParseRemote(iri))
 	}
 	t.SetActivityStreamsTo(to)
+	if len(a.Cc) > 0 {
+		cc := streams.NewActivityStreamsCcProperty()
+		for _, iri := range a.Cc {
+			cc.AppendIRI(mustParseRemote(iri))
+		}
+		t.SetActivityStreamsCc(cc)
+	}
 	published := streams.NewActivityStreamsPublishedProperty()
 	published.Set(a.Published.UTC())
 	t.SetActivityStreamsPublished(published)
 	return t, nil
+}
+
+// object renders what an activity acts on.
+func (r *Renderer) object(ctx context.Context, a *convene.Activity, depth int) (vocab.ActivityStreamsObjectProperty, error) {
+	object := streams.NewActivityStreamsObjectProperty()
+	var embedded vocab.Type
+	var err error
+	switch {
+	case a.Inner != nil:
+		embedded, err = innerToType(a.Inner)
+	case a.Embed != "" && depth == 0:
+		var inner *convene.Activity
+		if inner, err = r.store.FindActivity(ctx, a.Embed); err == nil {
+			embedded, err = r.activityType(ctx, inner, depth+1)
+		}
+	case a.Type == "Delete" && a.Object != a.Actor:
+		embedded = tombstone(a.Object)
+	case (a.Type == "Create" || a.Type == "Update") && a.Object != a.Actor:
+		// An actor's Update of itself carries only its IRI: peers fetch the actor again.
+		embedded, err = r.note(ctx, a.Object)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if embedded == nil {
+		object.AppendIRI(mustParseRemote(a.Object))
+		return object, nil
+	}
+	return object, object.AppendType(embedded)
+}
+
+// note renders the local post iri as a Note.
+func (r *Renderer) note(ctx context.Context, iri string) (vocab.ActivityStreamsNote, error) {
+	p, err := r.store.FindPostByIRI(ctx, iri)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", iri, err)
+	}
+	refs, err := r.refs(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return r.iris.PostToNote(p, refs), nil
+}
+
+// refs finds a post's community, thread and parent, and mentions the parent's author.
+func (r *Renderer) refs(ctx context.Context, p *convene.Post) (PostRefs, error) {
+	c, err := r.store.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return PostRefs{}, err
+	}
+	refs := PostRefs{Community: c, ThreadIRI: p.IRI}
+	if p.ThreadID != p.ID {
+		root, err := r.store.FindPostByID(ctx, p.ThreadID)
+		if err != nil {
+			return refs, err
+		}
+		refs.ThreadIRI = root.IRI
+	}
+	if p.ParentID != "" {
+		parent, err := r.store.FindPostByID(ctx, p.ParentID)
+		if err != nil {
+			return refs, err
+		}
+		refs.ParentIRI = parent.IRI
+		if parent.AuthorIRI != p.AuthorIRI {
+			refs.Mentions = append(refs.Mentions, parent.AuthorIRI)
+		}
+	}
+	return refs, nil
+}
+
+// Note renders a stored post (local or remote) for /p/{id}.
+func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
+	if p.DeletedAt != nil {
+		return Serialize(tombstone(p.IRI), nil)
+	}
+	refs, err := r.refs(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return Serialize(r.iris.PostToNote(p, refs), nil)
 }
 
 // innerToType renders an embedded activity, which keeps the id its author gave it.

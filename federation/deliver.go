@@ -16,9 +16,11 @@ import (
 
 // DelivererConfig configures outbound delivery.
 type DelivererConfig struct {
-	Store     convene.Store
-	IRIs      IRIs
-	Keys      *Keyring
+	Store convene.Store
+	IRIs  IRIs
+	Keys  *Keyring
+	// Software tells group-aware peers from microblogs; nil treats every peer as a microblog.
+	Software  *Software
 	Client    *http.Client // must not follow redirects (Fetcher.Client)
 	Log       *slog.Logger
 	Workers   int                             // concurrent POSTs; default 16
@@ -43,6 +45,7 @@ func mastodonBackoff(n int) time.Duration {
 // Deliverer fans activities out to inboxes and POSTs them, signed, at least once.
 type Deliverer struct {
 	cfg       DelivererConfig
+	renderer  *Renderer
 	kick      chan struct{} // new activities to fan out
 	slotFreed chan struct{} // a worker finished, or new deliveries exist
 	slots     chan struct{}
@@ -83,7 +86,7 @@ func NewDeliverer(cfg DelivererConfig) *Deliverer {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Deliverer{cfg: cfg, kick: make(chan struct{}, 1), slotFreed: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers),
+	return &Deliverer{cfg: cfg, renderer: NewRenderer(cfg.IRIs, cfg.Store), kick: make(chan struct{}, 1), slotFreed: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers),
 		hosts: map[string]*hostState{}, renders: renderCache{m: map[string]rendered{}}}
 }
 

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 // sink is a loopback inbox that answers with scripted statuses and records what arrived.
 type sink struct {
 	retryAfter string // sent with every answer when set
+	software   string // the NodeInfo software name served, when set
 	mu         sync.Mutex
 	statuses   []int // answered in order; the last repeats
 	times      []time.Time
@@ -29,6 +31,9 @@ type sink struct {
 func newSink(t *testing.T, statuses ...int) *sink {
 	s := &sink{statuses: statuses}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.serveNodeInfo(w, r) {
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		_, sigErr := ParseSignature(r)
 		s.mu.Lock()
@@ -46,6 +51,30 @@ func newSink(t *testing.T, statuses ...int) *sink {
 	return s
 }
 
+// serveNodeInfo answers NodeInfo discovery as the sink's software, if it has one.
+func (s *sink) serveNodeInfo(w http.ResponseWriter, r *http.Request) bool {
+	switch {
+	case s.software == "" || r.Method != http.MethodGet:
+		return false
+	case r.URL.Path == "/.well-known/nodeinfo":
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"links":[{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.0","href":"%s/nodeinfo/2.0"}]}`, s.srv.URL)
+	case r.URL.Path == "/nodeinfo/2.0":
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"version":"2.0","software":{"name":%q,"version":"1"}}`, s.software)
+	default:
+		return false
+	}
+	return true
+}
+
+// bodies returns what arrived, in order.
+func (s *sink) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.bodies...)
+}
+
 func (s *sink) arrivals() ([]time.Time, []bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -55,9 +84,10 @@ func (s *sink) arrivals() ([]time.Time, []bool) {
 // newDeliverer starts a deliverer with a fast backoff (base, doubling) and stops it at cleanup.
 func newDeliverer(t *testing.T, env *testEnv, base time.Duration) *Deliverer {
 	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	d := NewDeliverer(DelivererConfig{
 		Store: env.store, IRIs: env.iris, Keys: env.keys, Client: env.fetcher.Client(),
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: log, Software: NewSoftware(env.store, env.fetcher, log),
 		Backoff: func(n int) time.Duration { return base << n }, Poll: 10 * time.Millisecond,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -23,6 +23,9 @@ func (d *Deliverer) recipients(ctx context.Context, a *convene.Activity) ([]stri
 		if ok, err := d.deliverable(ctx, actor, a.Type); err != nil || !ok {
 			return err
 		}
+		if a.GroupAwareOnly && (d.cfg.Software == nil || !d.cfg.Software.GroupAware(ctx, hostOf(actor.IRI))) {
+			return nil
+		}
 		seen[inbox] = true
 		inboxes = append(inboxes, inbox)
 		return nil
@@ -126,7 +129,7 @@ func (d *Deliverer) render(ctx context.Context, id string) (*convene.Activity, [
 	if err != nil {
 		return nil, nil, err
 	}
-	body, err := ActivityToAS(d.cfg.IRIs, activity)
+	body, err := d.renderer.Activity(ctx, activity)
 	if err != nil {
 		return nil, nil, err
 	}

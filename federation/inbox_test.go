@@ -41,7 +41,7 @@ func TestInboxAcceptsRecordedFollowsAndAnswersAccept(t *testing.T) {
 				}
 				accept := lastActivity(t, d, "Accept")
 				var doc map[string]any
-				body, _ := ActivityToAS(env.iris, accept)
+				body, _ := NewRenderer(env.iris, d).Activity(context.Background(), accept)
 				json.Unmarshal(body, &doc)
 				inner := doc["object"].(map[string]any)
 				if doc["actor"] != follow["object"] || inner["id"] != follow["id"] || inner["type"] != "Follow" ||

@@ -97,7 +97,7 @@ func (s *Server) handleActivity(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.serveAS2(w, r, func() ([]byte, error) { return federation.ActivityToAS(s.iris, a) })
+	s.serveAS2(w, r, func() ([]byte, error) { return s.as2.Activity(r.Context(), a) })
 }
 
 // handleInbox accepts activities at the shared inbox and every actor's inbox. Which inbox a

@@ -28,6 +28,8 @@ type Config struct {
 	Ready func(context.Context) error
 	// Inbox receives ActivityPub deliveries.
 	Inbox *federation.Inbox
+	// AS2 renders activities and posts as ActivityStreams.
+	AS2 *federation.Renderer
 	// AuthorizedFetch refuses unsigned GETs of ActivityPub documents (CONVENE_AUTHORIZED_FETCH).
 	AuthorizedFetch bool
 }
@@ -41,6 +43,7 @@ type Server struct {
 	version   string
 	iris      federation.IRIs
 	inbox     *federation.Inbox
+	as2       *federation.Renderer
 	authFetch bool
 	ready     func(context.Context) error
 	draining  atomic.Bool
@@ -52,7 +55,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, ready: cfg.Ready,
 		version: cfg.Version, iris: federation.NewIRIs(cfg.Protocol, cfg.Domain), router: mux.NewRouter(),
-		inbox: cfg.Inbox, authFetch: cfg.AuthorizedFetch,
+		inbox: cfg.Inbox, as2: cfg.AS2, authFetch: cfg.AuthorizedFetch,
 	}
 	s.routes()
 	return s

@@ -41,7 +41,8 @@ func newServerWith(t *testing.T, ready func(context.Context) error, authorizedFe
 		ready = func(context.Context) error { return nil }
 	}
 	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test",
-		Protocol: "https", Version: "1.2.3", Ready: ready, Inbox: inbox, AuthorizedFetch: authorizedFetch}), svc
+		Protocol: "https", Version: "1.2.3", Ready: ready, Inbox: inbox, AS2: federation.NewRenderer(iris, store),
+		AuthorizedFetch: authorizedFetch}), svc
 }
 
 func get(h http.Handler, path string) *httptest.ResponseRecorder {

@@ -46,6 +46,7 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 	f.inbox = federation.NewInbox(d, svc, f.resolver, f.iris, a.log)
 	f.deliverer = federation.NewDeliverer(federation.DelivererConfig{
 		Store: d, IRIs: f.iris, Keys: keys, Client: f.fetcher.Client(), Log: a.log, UserAgent: userAgent,
+		Software: federation.NewSoftware(d, f.fetcher, a.log),
 	})
 	return f, svc, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db"
+	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/handlers"
 	"github.com/convene-social/convene/service"
@@ -51,7 +52,7 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	h := handlers.New(handlers.Config{
 		Service: svc, Renderer: render, Logger: a.log, Domain: a.cfg.Domain, Protocol: a.cfg.Protocol, Version: Version(),
-		Inbox: f.inbox, AuthorizedFetch: a.cfg.authorizedFetch,
+		Inbox: f.inbox, AS2: federation.NewRenderer(f.iris, d), AuthorizedFetch: a.cfg.authorizedFetch,
 		Ready: func(ctx context.Context) error {
 			if err := d.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,125 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/service"
+)
+
+// member makes an account that joined surrey, and returns a context acting as it.
+func member(t *testing.T, env *testEnv, name string) context.Context {
+	t.Helper()
+	a, err := env.svc.CreateAccount(convene.WithOperator(context.Background()), service.AccountCreate{
+		Username: name, Email: name + "@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := convene.WithPrincipal(context.Background(), convene.Principal{Account: a})
+	if _, err := env.svc.Join(ctx, "surrey"); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func TestThreadAndReplyRenderAsNotesPeersUnderstand(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia, otto := member(t, env, "mia"), member(t, env, "otto")
+	thread, err := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "Meetup?", Body: "Who is *in*?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := env.svc.Reply(otto, thread.ID, "Me!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	activities, _ := env.store.ClaimFanOut(context.Background(), time.Now().Add(time.Hour), 100, time.Minute)
+	r := NewRenderer(env.iris, env.store)
+	var create, announce map[string]any
+	for _, a := range activities {
+		body, err := r.Activity(context.Background(), a)
+		if err != nil {
+			t.Fatalf("render %s: %v", a.Type, err)
+		}
+		var m map[string]any
+		json.Unmarshal(body, &m)
+		if a.Type == "Create" && a.Object == reply.IRI {
+			create = m
+		}
+		if a.Type == "Announce" && a.Embed != "" && a.Object == reply.IRI {
+			announce = m
+		}
+	}
+	note := create["object"].(map[string]any)
+	want := map[string]any{
+		"type": "Note", "id": reply.IRI, "attributedTo": "https://convene.test/u/otto", "inReplyTo": thread.IRI,
+		"audience": "https://convene.test/c/surrey", "context": thread.IRI + "/context", "replies": reply.IRI + "/replies",
+		"content": "<p>Me!</p>\n",
+	}
+	for k, v := range want {
+		if note[k] != v {
+			t.Errorf("note %s = %v, want %v", k, note[k], v)
+		}
+	}
+	if src, _ := note["source"].(map[string]any); src["content"] != "Me!" || src["mediaType"] != "text/markdown" {
+		t.Errorf("source = %v", note["source"])
+	}
+	if tags, _ := note["tag"].([]any); len(tags) != 1 || tags[0].(map[string]any)["href"] != "https://convene.test/u/mia" {
+		t.Errorf("the reply does not mention the author it answers: %v", note["tag"])
+	}
+	if to, _ := note["to"].([]any); len(to) == 0 || to[0] != convene.PublicIRI {
+		t.Errorf("to = %v", note["to"])
+	}
+	if create["actor"] != "https://convene.test/u/otto" {
+		t.Errorf("the Create is not by the author: %v", create["actor"])
+	}
+	inner, _ := announce["object"].(map[string]any)
+	if announce["actor"] != "https://convene.test/c/surrey" || inner["type"] != "Create" || inner["id"] != create["id"] {
+		t.Errorf("the community does not announce the author's Create (FEP-1b12): %v", announce)
+	}
+}
+
+func TestRepliesReachOnlyGroupAwareFollowers(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	lemmy, mastodon := newSink(t, 202), newSink(t, 202)
+	lemmy.software, mastodon.software = "lemmy", "mastodon"
+	followedBy(t, env, lemmy.srv.URL+"/u/lem", lemmy.srv.URL+"/u/lem/inbox", "")
+	followedBy(t, env, mastodon.srv.URL+"/users/mas", mastodon.srv.URL+"/users/mas/inbox", "")
+	mia := member(t, env, "mia")
+	thread, err := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.svc.Reply(mia, thread.ID, "a reply"); err != nil {
+		t.Fatal(err)
+	}
+	newDeliverer(t, env, time.Second)
+	eventually(t, 5*time.Second, "deliveries", func() bool {
+		st, _ := env.store.QueueStats(context.Background())
+		return st.OutboxPending == 0 && st.DeliveriesPending == 0
+	})
+	count := func(bodies []string, needle string) int {
+		n := 0
+		for _, b := range bodies {
+			if strings.Contains(b, needle) {
+				n++
+			}
+		}
+		return n
+	}
+	lem, mas := lemmy.received(), mastodon.received()
+	if count(lem, `"content":"\u003cp\u003ea reply`) != 1 {
+		t.Errorf("the group-aware follower did not get the reply's Announce: %d deliveries", len(lem))
+	}
+	if count(mas, "a reply") != 0 {
+		t.Errorf("a microblog follower got the reply: %v", mas)
+	}
+	if len(mas) != 2 {
+		t.Errorf("the microblog follower got %d deliveries, want the thread's two Announces", len(mas))
+	}
+}
