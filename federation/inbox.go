@@ -205,18 +205,19 @@ func (in *Inbox) forgetGoneActor(ctx context.Context, iri string) *Rejection {
 	return nil
 }
 
-// VerifyFetch checks a signed GET under authorized fetch: a valid signature by an actor whose
-// domain is not blocked. It returns a Rejection (401 or 403) otherwise.
-func (in *Inbox) VerifyFetch(ctx context.Context, r *http.Request) error {
+// VerifyFetch checks a signed GET: a valid signature by an actor whose domain is not
+// blocked. It returns that actor's IRI, or a Rejection (401 or 403).
+func (in *Inbox) VerifyFetch(ctx context.Context, r *http.Request) (string, error) {
 	sig, err := ParseSignature(r)
 	if err != nil {
-		return reject(http.StatusUnauthorized, "%w", err)
+		return "", reject(http.StatusUnauthorized, "%w", err)
 	}
 	if rej := in.checkBlocked(ctx, sig.KeyID); rej != nil {
-		return rej
+		return "", rej
 	}
-	if _, rej := in.verify(ctx, r, nil, sig, &incoming{}); rej != nil {
-		return rej
+	signer, rej := in.verify(ctx, r, nil, sig, &incoming{})
+	if rej != nil {
+		return "", rej
 	}
-	return nil
+	return signer.IRI, nil
 }

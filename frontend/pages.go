@@ -46,3 +46,21 @@ type ActorLink struct {
 	Name string
 	URL  string
 }
+
+// ThreadPage shows a discussion thread.
+type ThreadPage struct {
+	Layout
+	Posts []PostView
+}
+
+func (*ThreadPage) template() string { return "thread" }
+
+// PostView is one post on a page.
+type PostView struct {
+	ID        string
+	Author    string // actor IRI
+	Reply     bool
+	Deleted   bool
+	Content   template.HTML // rendered or sanitized before it was stored
+	Published time.Time
+}

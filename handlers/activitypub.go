@@ -104,7 +104,7 @@ func (s *Server) handleInstanceActor(w http.ResponseWriter, r *http.Request) {
 // get one, except for the instance actor, which peers must be able to fetch to verify us.
 func (s *Server) serveAS2(w http.ResponseWriter, r *http.Request, render func() ([]byte, error)) {
 	if s.authFetch && r.URL.Path != "/actor" {
-		if err := s.inbox.VerifyFetch(r.Context(), r); err != nil {
+		if _, err := s.inbox.VerifyFetch(r.Context(), r); err != nil {
 			status := http.StatusUnauthorized
 			if rej, ok := err.(*federation.Rejection); ok {
 				status = rej.Status

@@ -85,6 +85,8 @@ func (s *Server) routes() {
 	r.HandleFunc("/u/{name}", s.handlePerson).Methods(get...)
 	r.HandleFunc("/c/{slug}", s.handleGroup).Methods(get...)
 	r.HandleFunc("/a/{id}", s.handleActivity).Methods(get...)
+	r.HandleFunc("/p/{id}", s.handlePost).Methods(get...)
+	r.HandleFunc("/p/{id}/{collection:context|replies}", s.handlePostCollection).Methods(get...)
 	r.HandleFunc("/u/{name}/{collection:followers|following|outbox|featured}", s.handleCollection).Methods(get...)
 	r.HandleFunc("/c/{slug}/{collection:followers|following|outbox|featured|moderators}", s.handleCollection).Methods(get...)
 	r.HandleFunc("/actor/{collection:followers|following|outbox}", s.handleCollection).Methods(get...)

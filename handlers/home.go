@@ -42,3 +42,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page fronten
 func (s *Server) markdown(src string) template.HTML {
 	return template.HTML(service.RenderMarkdown(src)) // safe: goldmark drops raw HTML and dangerous links
 }
+
+// trustedHTML marks stored post HTML as safe: local posts are rendered by goldmark (raw HTML
+// dropped) and remote ones pass federation.SanitizeHTML before they are stored.
+func trustedHTML(stored string) template.HTML {
+	return template.HTML(stored)
+}

@@ -391,3 +391,30 @@ func (s *Service) Join(ctx context.Context, slug string) (*convene.Follow, error
 	}
 	return f, nil
 }
+
+// FindPostForActor returns a post as a remote actor may see it: public posts for anyone,
+// community-only ones only for the community's accepted followers (actor is "" when the
+// request was not signed).
+func (s *Service) FindPostForActor(ctx context.Context, id, actor string) (*convene.Post, error) {
+	p, err := s.store.FindPostByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Visibility == convene.VisibilityPublic {
+		return p, nil
+	}
+	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	if member, err := s.isMember(ctx, c, actor); err != nil || !member || actor == "" {
+		return nil, firstErr(err, convene.Errorf(convene.ENOTFOUND, "post not found"))
+	}
+	return p, nil
+}
+
+// ThreadPosts returns the posts of p's thread, oldest first. Replies share their thread's
+// visibility, so a caller that may see p (FindPostForActor) may see them all.
+func (s *Service) ThreadPosts(ctx context.Context, p *convene.Post) ([]*convene.Post, error) {
+	return s.store.FindPosts(ctx, convene.PostFilter{ThreadID: p.ThreadID, Limit: 200})
+}

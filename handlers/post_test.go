@@ -1,0 +1,63 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
+)
+
+func TestPostsAreDereferenceable(t *testing.T) {
+	h, svc := newServerWith(t, nil, false)
+	ctx := convene.WithOperator(context.Background())
+	mia, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "mia", Email: "m@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCommunity(ctx, service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "mia"}); err != nil {
+		t.Fatal(err)
+	}
+	asMia := convene.WithPrincipal(context.Background(), convene.Principal{Account: mia})
+	public, err := svc.CreateThread(asMia, service.ThreadCreate{Community: "surrey", Title: "Open <thread>", Body: "Hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := svc.Reply(asMia, public.ID, "A reply")
+	secret, _ := svc.CreateThread(asMia, service.ThreadCreate{Community: "surrey", Title: "Inside", Body: "Psst",
+		Visibility: convene.VisibilityCommunity})
+
+	note := decodeJSON(t, getWith(h, "/p/"+public.ID, "application/activity+json"))
+	if note["type"] != "Note" || note["name"] != "Open <thread>" || note["id"] != public.IRI {
+		t.Errorf("note = %v", note)
+	}
+	ctxColl := decodeJSON(t, getWith(h, "/p/"+public.ID+"/context", "application/activity+json"))
+	if items, _ := ctxColl["orderedItems"].([]any); len(items) != 2 || items[1] != reply.IRI {
+		t.Errorf("context = %v", ctxColl)
+	}
+	replies := decodeJSON(t, getWith(h, "/p/"+public.ID+"/replies", "application/activity+json"))
+	if items, _ := replies["orderedItems"].([]any); len(items) != 1 {
+		t.Errorf("replies = %v", replies)
+	}
+	page := getWith(h, "/p/"+public.ID, "text/html")
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "Open &lt;thread&gt;") || !strings.Contains(page.Body.String(), "A reply") {
+		t.Errorf("thread page = %d:\n%s", page.Code, page.Body)
+	}
+	for _, path := range []string{"/p/" + secret.ID, "/p/" + secret.ID + "/context"} {
+		for _, accept := range []string{"application/activity+json", "text/html"} {
+			if rec := getWith(h, path, accept); rec.Code != http.StatusNotFound {
+				t.Errorf("unsigned %s of community-only %s = %d, want 404", accept, path, rec.Code)
+			}
+		}
+	}
+	req := getWith(h, "/p/"+public.ID, "application/activity+json")
+	if req.Code != http.StatusOK {
+		t.Fatal(req.Code)
+	}
+	if rec := getWithHeader(h, "/p/"+secret.ID, map[string]string{"Accept": "application/activity+json",
+		"Signature": `keyId="https://x.example/u#k",headers="date",signature="AAAA"`}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("a bad signature = %d, want 401", rec.Code)
+	}
+}
