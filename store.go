@@ -14,6 +14,7 @@ type Store interface {
 	FederationStore
 	QueueStore
 	PostStore
+	NotificationStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

@@ -27,11 +27,19 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 		return in.svc.ReceiveReject(ctx, a.Object.ID, actor)
 	case "Undo":
 		return in.applyUndo(ctx, a, actor)
+	case "Create":
+		return in.applyCreate(ctx, a, actor)
 	case "Update":
+		if a.Object.ID != actor && a.Object.Object != nil && postTypes[a.Object.Object.Type] {
+			return in.applyPostUpdate(ctx, a, actor)
+		}
 		return in.applyUpdate(ctx, a, actor)
 	case "Delete":
 		if a.Object.ID == actor {
 			return in.store.DeleteRemoteActor(ctx, actor)
+		}
+		if hostOf(a.Object.ID) == hostOf(actor) {
+			return in.svc.ReceivePostDelete(ctx, a.Object.ID, actor)
 		}
 	}
 	in.log.InfoContext(ctx, "ignored activity", "type", a.Type, "id", a.ID, "actor", actor)

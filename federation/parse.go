@@ -17,7 +17,8 @@ var ErrMalformedActivity = errors.New("malformed activity")
 // Accept, Lemmy and GoToSocial sometimes send only its id.
 type ref struct {
 	ID     string
-	Object *incoming // set when embedded
+	Object *incoming       // set when embedded
+	raw    json.RawMessage // the embedded object as sent
 }
 
 func (r *ref) UnmarshalJSON(b []byte) error {
@@ -41,7 +42,7 @@ func (r *ref) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &obj); err != nil {
 		return err
 	}
-	r.ID, r.Object = obj.ID, &obj
+	r.ID, r.Object, r.raw = obj.ID, &obj, append(json.RawMessage(nil), b...)
 	return nil
 }
 

@@ -48,3 +48,15 @@ CREATE TABLE instances (
 	version TEXT NOT NULL DEFAULT '',
 	fetched_at TIMESTAMPTZ NOT NULL
 );
+
+-- What local accounts should hear of: replies to their posts, mentions.
+CREATE TABLE notifications (
+	id TEXT PRIMARY KEY,
+	account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	type TEXT NOT NULL CHECK (type IN ('reply', 'mention', 'like', 'follow')),
+	actor_iri TEXT NOT NULL,
+	post_id TEXT NOT NULL DEFAULT '',
+	created_at TIMESTAMPTZ NOT NULL,
+	read_at TIMESTAMPTZ
+);
+CREATE INDEX notifications_account ON notifications (account_id, id);

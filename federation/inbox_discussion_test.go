@@ -1,0 +1,205 @@
+package federation
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/service"
+)
+
+// mastodonStatus is a Create{Note} shaped as Mastodon sends it (a status that mentions
+// someone), from the peer's bob.
+func mastodonCreate(p *peer, n, content, inReplyTo string, mentions ...string) map[string]any {
+	bob := p.IRI("https://mastodon.example/users/bob")
+	id := bob + "/statuses/" + n
+	tags := []any{}
+	cc := []any{bob + "/followers"}
+	for _, m := range mentions {
+		tags = append(tags, map[string]any{"type": "Mention", "href": m, "name": "@surrey@convene.test"})
+		cc = append(cc, m)
+	}
+	var reply any
+	if inReplyTo != "" {
+		reply = inReplyTo
+	}
+	return map[string]any{
+		"@context": []any{"https://www.w3.org/ns/activitystreams", map[string]any{"sensitive": "as:sensitive"}},
+		"id":       id + "/activity", "type": "Create", "actor": bob, "published": "2026-11-20T10:00:00Z",
+		"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": cc,
+		"object": map[string]any{
+			"id": id, "type": "Note", "summary": nil, "inReplyTo": reply, "published": "2026-11-20T10:00:00Z",
+			"url": p.IRI("https://mastodon.example/@bob/") + n, "attributedTo": bob,
+			"to": []any{"https://www.w3.org/ns/activitystreams#Public"}, "cc": cc, "sensitive": false,
+			"content": content, "tag": tags,
+		},
+	}
+}
+
+// followSurrey makes bob an accepted follower of surrey, as his Follow would.
+func followSurrey(t *testing.T, env *testEnv, p *peer, bob map[string]any) {
+	t.Helper()
+	if err := p.post(env, p.load("follow.json"), keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+}
+
+func threadsOf(t *testing.T, env *testEnv) []*convene.Post {
+	t.Helper()
+	list, err := env.svc.CommunityThreads(context.Background(), "surrey", "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+func TestMastodonMentionStartsAThread(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	mention := `<p><span class="h-card"><a href="https://convene.test/c/surrey" class="u-url mention">@<span>surrey</span></a></span> Walk on Saturday?<br>Meet at ten <script>alert(1)</script></p>`
+	status := mastodonCreate(p, "1", mention, "", "https://convene.test/c/surrey")
+
+	// Not yet a follower: the open community's members-only policy turns the thread away.
+	if err := p.post(env, status, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if n := len(threadsOf(t, env)); n != 0 {
+		t.Fatalf("%d threads from a non-follower", n)
+	}
+	followSurrey(t, env, p, bob)
+	status = mastodonCreate(p, "2", mention, "", "https://convene.test/c/surrey")
+	if err := p.post(env, status, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	threads := threadsOf(t, env)
+	if len(threads) != 1 {
+		t.Fatalf("%d threads, want 1", len(threads))
+	}
+	th := threads[0]
+	if th.Title != "Walk on Saturday?" || th.AuthorIRI != bob["id"] || th.IRI != status["object"].(map[string]any)["id"] {
+		t.Errorf("thread = %+v", th)
+	}
+	if strings.Contains(th.Content, "<script") || !strings.Contains(th.Content, `rel="nofollow noopener noreferrer"`) {
+		t.Errorf("content not sanitized: %s", th.Content)
+	}
+}
+
+func TestRepliesFromMastodonJoinTheThreadAndNotifyTheAuthor(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, err := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	// Mastodon addresses the author it answers, not the community: it arrives at mia's inbox.
+	reply := mastodonCreate(p, "3", "<p>Count me in</p>", thread.IRI, "https://convene.test/u/mia")
+	if err := p.post(env, reply, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	posts, _ := env.svc.Thread(context.Background(), thread.ID)
+	if len(posts) != 2 || posts[1].ParentID != thread.ID || posts[1].Content != "<p>Count me in</p>" {
+		t.Fatalf("thread = %d posts", len(posts))
+	}
+	notes, err := env.svc.Notifications(mia, "", 10)
+	if err != nil || len(notes) != 1 || notes[0].Type != "reply" || notes[0].Actor != bob["id"] {
+		t.Errorf("notifications = %v, %v", notes, err)
+	}
+
+	// The author edits it; a third party's Update and Delete change nothing.
+	edit := mastodonCreate(p, "3", "<p>Count me in, twice</p>", thread.IRI)
+	edit["type"], edit["id"] = "Update", edit["id"].(string)+"#update"
+	if err := p.post(env, edit, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	other := newPeer(t, "lemmy")
+	picard := other.addActor("person.json")
+	forged := mastodonCreate(p, "3", "<p>Hijacked</p>", thread.IRI)
+	forged["type"], forged["actor"], forged["id"] = "Update", picard["id"], other.srv.URL+"/forged-update"
+	if err := other.post(env, forged, keyIDOf(picard)); err != nil {
+		t.Fatal(err)
+	}
+	del := map[string]any{"id": other.srv.URL + "/forged-delete", "type": "Delete", "actor": picard["id"], "object": posts[1].IRI}
+	if err := other.post(env, del, keyIDOf(picard)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	got, _ := env.svc.FindPost(context.Background(), posts[1].ID)
+	if got.Content != "<p>Count me in, twice</p>" || got.DeletedAt != nil || got.EditedAt == nil {
+		t.Errorf("after edit and forgeries: %+v", got)
+	}
+
+	// The author deletes it.
+	real := map[string]any{"id": posts[1].IRI + "#delete", "type": "Delete", "actor": bob["id"],
+		"object": map[string]any{"id": posts[1].IRI, "type": "Tombstone"}}
+	if err := p.post(env, real, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if got, _ := env.svc.FindPost(context.Background(), posts[1].ID); got.DeletedAt == nil || got.Content != "" {
+		t.Errorf("after Delete: %+v", got)
+	}
+}
+
+func TestDeleteBeforeCreateLeavesNothingBehind(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	reply := mastodonCreate(p, "4", "<p>Oops</p>", thread.IRI)
+	noteID := reply["object"].(map[string]any)["id"].(string)
+	del := map[string]any{"id": noteID + "#delete", "type": "Delete", "actor": bob["id"], "object": noteID}
+	if err := p.post(env, del, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if err := p.post(env, reply, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if posts, _ := env.svc.Thread(context.Background(), thread.ID); len(posts) != 1 {
+		t.Errorf("a post deleted before it arrived was filed: %d posts", len(posts))
+	}
+}
+
+func TestCreateAttributedToSomeoneElseIsIgnored(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	status := mastodonCreate(p, "5", "<p>In someone else's name</p>", thread.IRI)
+	status["object"].(map[string]any)["attributedTo"] = "https://convene.test/u/mia"
+	if err := p.post(env, status, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if posts, _ := env.svc.Thread(context.Background(), thread.ID); len(posts) != 1 {
+		t.Errorf("a Create attributed to another actor was filed")
+	}
+}
+
+func TestCommunityOnlyThreadsRefuseOutsidersReplies(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	secret, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B",
+		Visibility: convene.VisibilityCommunity})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	if err := p.post(env, mastodonCreate(p, "6", "<p>let me in</p>", secret.IRI), keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if posts, _ := env.svc.Thread(mia, secret.ID); len(posts) != 1 {
+		t.Errorf("an outsider's reply joined a community-only thread")
+	}
+}

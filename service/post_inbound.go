@@ -1,0 +1,212 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/convene-social/convene"
+)
+
+// RemotePost is a post that arrived from another server, already checked by federation: its
+// id is on its author's host, the author signed (or its server served) it, and Content has
+// passed the sanitizer.
+type RemotePost struct {
+	IRI       string
+	Author    string   // actor IRI
+	Title     string   // the Note's name; may be empty
+	Content   string   // sanitized HTML
+	PlainText string   // its visible text, for a title when there is no name
+	InReplyTo string   // the post it answers, if any
+	Groups    []string // local community IRIs it addresses or mentions
+	Mentions  []string // local person IRIs it mentions
+	Public    bool
+	Published time.Time
+}
+
+// ReceivePost files a remote post where it belongs: a reply joins the thread of the post it
+// answers, whichever community that is; a public post that addresses or mentions a community
+// starts a thread there if the community's policy lets the author. Anything else is not a
+// discussion of ours and is ignored (nil, nil). A post seen before, or deleted before it
+// arrived, is never filed again: a third party cannot bring it back or widen it.
+func (s *Service) ReceivePost(ctx context.Context, rp RemotePost) (*convene.Post, error) {
+	if done, err := s.seenBefore(ctx, rp.IRI); err != nil || done {
+		return nil, err
+	}
+	if rp.InReplyTo != "" {
+		parent, err := s.store.FindPostByIRI(ctx, rp.InReplyTo)
+		if convene.ErrorCode(err) == convene.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s.receiveReply(ctx, rp, parent)
+	}
+	return s.receiveThread(ctx, rp)
+}
+
+func (s *Service) seenBefore(ctx context.Context, iri string) (bool, error) {
+	if _, err := s.store.FindPostByIRI(ctx, iri); err == nil {
+		return true, nil
+	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
+		return false, err
+	}
+	return s.store.IsDeleted(ctx, iri)
+}
+
+func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *convene.Post) (*convene.Post, error) {
+	c, err := s.store.FindCommunityByID(ctx, parent.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	if parent.Visibility != convene.VisibilityPublic {
+		if member, err := s.isMember(ctx, c, rp.Author); err != nil || !member {
+			return nil, err // an outsider cannot answer inside a community-only thread
+		}
+	}
+	p := s.remotePost(rp, c, parent.Visibility)
+	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+	return p, s.fileRemotePost(ctx, c, p, parent)
+}
+
+func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Post, error) {
+	if !rp.Public || len(rp.Groups) == 0 {
+		return nil, nil
+	}
+	for _, group := range rp.Groups {
+		_, slug, _ := s.iris.LocalActor(group)
+		c, err := s.store.FindCommunityBySlug(ctx, slug)
+		if err != nil {
+			continue
+		}
+		if c.PostingPolicy == convene.PostingModerators {
+			continue // remote people never moderate a local community
+		}
+		if member, err := s.isMember(ctx, c, rp.Author); err != nil || !member {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		p := s.remotePost(rp, c, convene.VisibilityPublic)
+		p.Title, p.ThreadID = remoteTitle(rp), p.ID
+		return p, s.fileRemotePost(ctx, c, p, nil)
+	}
+	return nil, nil
+}
+
+func (s *Service) remotePost(rp RemotePost, c *convene.Community, v convene.Visibility) *convene.Post {
+	now := s.timestamp()
+	published := rp.Published
+	if published.IsZero() || published.After(now) {
+		published = now
+	}
+	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: c.ID, AuthorIRI: rp.Author,
+		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
+}
+
+// remoteTitle is the Note's name, or else its first line without the mentions that
+// addressed it (Mastodon sends no name), at most MaxTitleLength characters.
+func remoteTitle(rp RemotePost) string {
+	if t := strings.TrimSpace(rp.Title); t != "" {
+		return truncateRunes(t, convene.MaxTitleLength)
+	}
+	for _, line := range strings.Split(rp.PlainText, "\n") {
+		var words []string
+		for _, w := range strings.Fields(line) {
+			if !strings.HasPrefix(w, "@") {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			return truncateRunes(strings.Join(words, " "), convene.MaxTitleLength)
+		}
+	}
+	return "Untitled"
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// fileRemotePost stores a remote post, lets the community's followers hear of it (a new
+// public thread as a boost for everyone, a reply only to group-aware followers), and
+// notifies the local author it answers.
+func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post, parent *convene.Post) error {
+	group := s.iris.Group(c.Slug)
+	now := s.timestamp()
+	defer s.notifyOutbox()
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.CreatePost(ctx, p); err != nil {
+			return err
+		}
+		to := []string{s.iris.Followers(group)}
+		if p.Visibility == convene.VisibilityPublic {
+			to = append([]string{convene.PublicIRI}, to...)
+		}
+		announce := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+			To: to, GroupAwareOnly: !p.IsThread() || p.Visibility != convene.VisibilityPublic, Published: now}
+		if err := tx.EnqueueActivity(ctx, announce); err != nil {
+			return err
+		}
+		if parent == nil || parent.AccountID == "" {
+			return nil
+		}
+		return tx.CreateNotification(ctx, &convene.Notification{ID: convene.NewIDAt(now), AccountID: parent.AccountID,
+			Type: "reply", Actor: p.AuthorIRI, PostID: p.ID, CreatedAt: now})
+	})
+}
+
+// ReceivePostUpdate applies an edit of a remote post by its author. Visibility and place are
+// never changed by an edit: only title and content.
+func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
+	p, err := s.store.FindPostByIRI(ctx, rp.IRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.AuthorIRI != rp.Author || p.AccountID != "" || p.DeletedAt != nil {
+		s.log.InfoContext(ctx, "ignored Update of a post by someone else", "post", rp.IRI, "by", rp.Author)
+		return nil
+	}
+	if p.IsThread() {
+		p.Title = remoteTitle(rp)
+	}
+	now := s.timestamp()
+	p.Content, p.EditedAt = rp.Content, &now
+	return s.store.UpdatePost(ctx, p)
+}
+
+// ReceivePostDelete applies a Delete by a post's author. A Delete of a post not seen yet is
+// remembered, so the Create arriving after it files nothing.
+func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string) error {
+	p, err := s.store.FindPostByIRI(ctx, iri)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return s.store.RecordDeletion(ctx, iri, s.timestamp())
+	}
+	if err != nil {
+		return err
+	}
+	if p.AuthorIRI != by || p.AccountID != "" {
+		s.log.InfoContext(ctx, "ignored Delete of a post by someone else", "post", iri, "by", by)
+		return nil
+	}
+	return s.store.TombstonePost(ctx, p.ID, s.timestamp())
+}
+
+// Notifications lists the principal's notifications, newest first.
+func (s *Service) Notifications(ctx context.Context, beforeID string, limit int) ([]*convene.Notification, error) {
+	a, err := s.postingAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindNotifications(ctx, a.ID, beforeID, limit)
+}
