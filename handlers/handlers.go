@@ -84,6 +84,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/actor", s.handleInstanceActor).Methods(get...)
 	r.HandleFunc("/u/{name}", s.handlePerson).Methods(get...)
 	r.HandleFunc("/c/{slug}", s.handleGroup).Methods(get...)
+	r.HandleFunc("/c/{slug}/feed.{format:rss|atom}", s.handleFeed).Methods(get...)
 	r.HandleFunc("/a/{id}", s.handleActivity).Methods(get...)
 	r.HandleFunc("/p/{id}", s.handlePost).Methods(get...)
 	r.HandleFunc("/p/{id}/{collection:context|replies}", s.handlePostCollection).Methods(get...)

@@ -61,3 +61,24 @@ func TestPostsAreDereferenceable(t *testing.T) {
 		t.Errorf("a bad signature = %d, want 401", rec.Code)
 	}
 }
+
+func TestFeedsListPublicThreadsOnly(t *testing.T) {
+	h, svc := newServerWith(t, nil, false)
+	ctx := convene.WithOperator(context.Background())
+	mia, _ := svc.CreateAccount(ctx, service.AccountCreate{Username: "mia", Email: "m@example.org", Password: "correct horse battery"})
+	svc.CreateCommunity(ctx, service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "mia"})
+	asMia := convene.WithPrincipal(context.Background(), convene.Principal{Account: mia})
+	svc.CreateThread(asMia, service.ThreadCreate{Community: "surrey", Title: "Open & shut", Body: "Hello <b>world</b>"})
+	svc.CreateThread(asMia, service.ThreadCreate{Community: "surrey", Title: "Members only", Body: "x",
+		Visibility: convene.VisibilityCommunity})
+	for path, want := range map[string]string{"/c/surrey/feed.rss": "<rss version=\"2.0\"", "/c/surrey/feed.atom": "<feed xmlns=\"http://www.w3.org/2005/Atom\""} {
+		rec := get(h, path)
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, want) || !strings.Contains(body, "Open &amp; shut") {
+			t.Errorf("%s = %d:\n%s", path, rec.Code, body)
+		}
+		if strings.Contains(body, "Members only") {
+			t.Errorf("%s lists a community-only thread", path)
+		}
+	}
+}
