@@ -145,6 +145,9 @@ type FederationStore interface {
 	FindFollowByActivity(ctx context.Context, activityIRI string) (*Follow, error)
 	UpdateFollowState(ctx context.Context, id string, state FollowState, at time.Time) error
 	DeleteFollow(ctx context.Context, id string) error
+	// FindFollowerActors lists the known remote actors that follow followee (accepted), in
+	// one query: fan-out to thousands of followers must not cost a query each.
+	FindFollowerActors(ctx context.Context, followee string) ([]*RemoteActor, error)
 	// FindFollows lists follows of (Followee) or by (Follower) an actor, newest first.
 	FindFollows(ctx context.Context, f FollowFilter) ([]*Follow, error)
 	CountFollows(ctx context.Context, f FollowFilter) (int, error)
@@ -199,6 +202,8 @@ type QueueStore interface {
 	// is now unavailable (failures on 7 distinct days, cleared by any success).
 	RecordHostResult(ctx context.Context, host string, ok bool, now time.Time) (unavailable bool, err error)
 	IsHostUnavailable(ctx context.Context, host string) (bool, error)
+	// FindUnavailableHosts lists every host marked unavailable (a short list).
+	FindUnavailableHosts(ctx context.Context) ([]string, error)
 
 	ClaimInbox(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*InboxItem, error)
 	FinishInbox(ctx context.Context, id string, ok bool, errMsg string, next time.Time) error

@@ -102,6 +102,15 @@ func (s *store) IsHostUnavailable(ctx context.Context, host string) (bool, error
 	return n > 0, nil
 }
 
+// FindUnavailableHosts implements convene.QueueStore.
+func (s *store) FindUnavailableHosts(ctx context.Context) ([]string, error) {
+	var hosts []string
+	if err := s.selectContext(ctx, &hosts, `SELECT host FROM delivery_hosts WHERE unavailable = ? ORDER BY host`, true); err != nil {
+		return nil, fmt.Errorf("unavailable hosts: %w", err)
+	}
+	return hosts, nil
+}
+
 // QueueStats implements convene.QueueStore.
 func (s *store) QueueStats(ctx context.Context) (convene.QueueStats, error) {
 	var st convene.QueueStats
@@ -123,6 +132,7 @@ func (s *store) QueueStats(ctx context.Context) (convene.QueueStats, error) {
 			return st, fmt.Errorf("queue stats: %w", err)
 		}
 	}
-	err := s.selectContext(ctx, &st.UnavailableHosts, `SELECT host FROM delivery_hosts WHERE unavailable = ? ORDER BY host`, true)
+	var err error
+	st.UnavailableHosts, err = s.FindUnavailableHosts(ctx)
 	return st, err
 }

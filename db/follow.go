@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -115,4 +116,16 @@ func (s *store) DeleteFollowsWithDomain(ctx context.Context, host string) (int, 
 		return 0, fmt.Errorf("delete follows with %s: %w", host, err)
 	}
 	return int(n), nil
+}
+
+// FindFollowerActors implements convene.FederationStore.
+func (s *store) FindFollowerActors(ctx context.Context, followee string) ([]*convene.RemoteActor, error) {
+	var list []*convene.RemoteActor
+	err := s.selectContext(ctx, &list, `SELECT ra.`+strings.ReplaceAll(remoteActorColumns, ", ", ", ra.")+`
+		FROM follows f JOIN remote_actors ra ON ra.iri = f.follower_iri
+		WHERE f.followee_iri = ? AND f.state = ?`, followee, convene.FollowAccepted)
+	if err != nil {
+		return nil, fmt.Errorf("find follower actors: %w", err)
+	}
+	return list, nil
 }

@@ -90,24 +90,44 @@ func (s *store) ClaimFanOut(ctx context.Context, now time.Time, n int, lease tim
 	return list, nil
 }
 
-// FanOut implements convene.QueueStore.
+// FanOut implements convene.QueueStore. Deliveries are inserted in multi-row statements:
+// an activity to a thousand servers is a handful of statements, not a thousand.
 func (s *store) FanOut(ctx context.Context, activityID string, inboxes []string, now time.Time) error {
 	return s.inTx(ctx, func(t *store) error {
-		for _, inbox := range inboxes {
-			u, err := url.Parse(inbox)
-			if err != nil {
-				continue // the fetcher validated actors' inboxes; a bad one is skipped, not fatal
-			}
-			_, err = t.execContext(ctx, `INSERT INTO deliveries (id, activity_id, inbox, host, state, next_attempt_at, created_at, updated_at)
-				VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT DO NOTHING`,
-				convene.NewID(), activityID, inbox, strings.ToLower(u.Host), now, now, now)
-			if err != nil {
+		const batch = 200
+		for start := 0; start < len(inboxes); start += batch {
+			if err := t.insertDeliveries(ctx, activityID, inboxes[start:min(len(inboxes), start+batch)], now); err != nil {
 				return fmt.Errorf("fan out %s: %w", activityID, err)
 			}
 		}
 		_, err := t.execContext(ctx, `UPDATE outbox SET fanned_out = ?, locked_until = NULL WHERE id = ?`, true, activityID)
 		return err
 	})
+}
+
+func (s *store) insertDeliveries(ctx context.Context, activityID string, inboxes []string, now time.Time) error {
+	var query strings.Builder
+	query.WriteString(`INSERT INTO deliveries (id, activity_id, inbox, host, state, next_attempt_at, created_at, updated_at) VALUES `)
+	args := make([]any, 0, 7*len(inboxes))
+	n := 0
+	for _, inbox := range inboxes {
+		u, err := url.Parse(inbox)
+		if err != nil {
+			continue // the fetcher validated actors' inboxes; a bad one is skipped, not fatal
+		}
+		if n > 0 {
+			query.WriteString(", ")
+		}
+		query.WriteString("(?, ?, ?, ?, 'pending', ?, ?, ?)")
+		args = append(args, convene.NewID(), activityID, inbox, strings.ToLower(u.Host), now, now, now)
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	query.WriteString(" ON CONFLICT DO NOTHING")
+	_, err := s.execContext(ctx, query.String(), args...)
+	return err
 }
 
 // ReleaseClaims frees every queue lease at start-up on SQLite, where one serve process owns

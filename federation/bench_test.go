@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db"
 	"github.com/convene-social/convene/db/dbtest"
 )
@@ -132,4 +133,59 @@ func BenchmarkDeliver(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*followers)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+// BenchmarkFanOut measures turning one new-thread Announce into deliveries for a community
+// with 10,000 remote followers on 1,000 servers (shared inboxes): the expansion, host checks
+// and inserts, i.e. the time from outbox to queued deliveries.
+//
+//	go test -run '^$' -bench FanOut -benchtime 20x ./federation/
+func BenchmarkFanOut(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchFanOut(b, dbtest.OpenSQLite(b)) })
+	b.Run("postgres", func(b *testing.B) { benchFanOut(b, dbtest.OpenPostgres(b)) })
+}
+
+func benchFanOut(b *testing.B, d *db.DB) {
+	env := newTestEnv(&testing.T{}, d)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	group := env.iris.Group("surrey")
+	for h := range 1000 {
+		shared := fmt.Sprintf("https://host%d.example/inbox", h)
+		for u := range 10 {
+			iri := fmt.Sprintf("https://host%d.example/users/u%d", h, u)
+			a := &convene.RemoteActor{ID: convene.NewID(), IRI: iri, Type: "Person", Username: "u", Domain: hostOf(iri),
+				Inbox: iri + "/inbox", SharedInbox: shared, KeyID: iri + "#main-key", PublicKeyPEM: "x", FetchedAt: now, CreatedAt: now}
+			if err := d.UpsertRemoteActor(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+			f := &convene.Follow{ID: convene.NewID(), ActivityIRI: iri + "/f", Follower: iri, Followee: group,
+				State: convene.FollowAccepted, CreatedAt: now, UpdatedAt: now}
+			if err := d.CreateFollow(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	deliverer := NewDeliverer(DelivererConfig{Store: d, IRIs: env.iris, Keys: env.keys,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	var worst time.Duration
+	b.ResetTimer()
+	for range b.N {
+		a := &convene.Activity{ID: convene.NewID(), Type: "Announce", Actor: group, Object: "https://convene.test/p/x",
+			To: []string{convene.PublicIRI, env.iris.Followers(group)}, Published: now}
+		start := time.Now()
+		inboxes, err := deliverer.recipients(ctx, a)
+		if err == nil {
+			err = d.EnqueueActivity(ctx, a)
+		}
+		if err == nil {
+			err = d.FanOut(ctx, a.ID, inboxes, now)
+		}
+		if err != nil || len(inboxes) != 1000 {
+			b.Fatalf("fan-out = %d inboxes, %v", len(inboxes), err)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
 }

@@ -11,45 +11,64 @@ import (
 // recipients expands an activity's addressing into the de-duplicated inboxes to POST to:
 // a local actor's followers collection becomes its accepted remote followers, remote actors
 // their inboxes, with each server's shared inbox preferred. Local actors need no delivery,
-// and blocked, gone and unavailable hosts get none.
+// and blocked, gone and unavailable hosts get none. Host checks run once per host.
 func (d *Deliverer) recipients(ctx context.Context, a *convene.Activity) ([]string, error) {
-	seen := map[string]bool{}
-	var inboxes []string
-	add := func(actor *convene.RemoteActor) error {
-		inbox := actor.DeliveryInbox()
-		if actor.Gone || seen[inbox] {
-			return nil
-		}
-		if ok, err := d.deliverable(ctx, actor, a.Type); err != nil || !ok {
-			return err
-		}
-		if a.GroupAwareOnly && (d.cfg.Software == nil || !d.cfg.Software.GroupAware(ctx, hostOf(actor.IRI))) {
-			return nil
-		}
-		seen[inbox] = true
-		inboxes = append(inboxes, inbox)
-		return nil
-	}
-	for _, to := range a.To {
-		actors, err := d.expand(ctx, to)
+	var actors []*convene.RemoteActor
+	for _, to := range append(append([]string{}, a.To...), a.Cc...) {
+		list, err := d.expand(ctx, to)
 		if err != nil {
 			return nil, err
 		}
-		for _, actor := range actors {
-			if err := add(actor); err != nil {
+		actors = append(actors, list...)
+	}
+	unavailable, err := d.unavailableHosts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	hostOK := map[string]bool{}
+	var inboxes []string
+	for _, actor := range actors {
+		inbox := actor.DeliveryInbox()
+		if actor.Gone || seen[inbox] {
+			continue
+		}
+		seen[inbox] = true
+		host := hostOf(actor.IRI)
+		ok, known := hostOK[host]
+		if !known {
+			var err error
+			if ok, err = d.hostReceives(ctx, actor, a, unavailable); err != nil {
 				return nil, err
 			}
+			hostOK[host] = ok
+		}
+		if ok {
+			inboxes = append(inboxes, inbox)
 		}
 	}
 	return inboxes, nil
 }
 
+// unavailableHosts is the set of hosts skipped for failing on 7 days; Follows bypass it.
+func (d *Deliverer) unavailableHosts(ctx context.Context, a *convene.Activity) (map[string]bool, error) {
+	set := map[string]bool{}
+	if a.Type == "Follow" {
+		return set, nil
+	}
+	hosts, err := d.cfg.Store.FindUnavailableHosts(ctx)
+	for _, h := range hosts {
+		set[h] = true
+	}
+	return set, err
+}
+
 // expand turns one addressee into remote actors.
 func (d *Deliverer) expand(ctx context.Context, to string) ([]*convene.RemoteActor, error) {
 	if owner, ok := strings.CutSuffix(to, "/followers"); ok && d.cfg.IRIs.IsLocal(owner) {
-		return d.followers(ctx, owner)
+		return d.cfg.Store.FindFollowerActors(ctx, owner)
 	}
-	if d.cfg.IRIs.IsLocal(to) {
+	if to == convene.PublicIRI || d.cfg.IRIs.IsLocal(to) {
 		return nil, nil
 	}
 	actor, err := d.cfg.Store.FindRemoteActor(ctx, to)
@@ -63,45 +82,21 @@ func (d *Deliverer) expand(ctx context.Context, to string) ([]*convene.RemoteAct
 	return []*convene.RemoteActor{actor}, nil
 }
 
-// followers lists the remote actors that follow the local actor owner, page by page.
-func (d *Deliverer) followers(ctx context.Context, owner string) ([]*convene.RemoteActor, error) {
-	var actors []*convene.RemoteActor
-	filter := convene.FollowFilter{Followee: owner, State: convene.FollowAccepted, Limit: 200}
-	for {
-		page, err := d.cfg.Store.FindFollows(ctx, filter)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range page {
-			if d.cfg.IRIs.IsLocal(f.Follower) {
-				continue
-			}
-			actor, err := d.cfg.Store.FindRemoteActor(ctx, f.Follower)
-			if err == nil {
-				actors = append(actors, actor)
-			} else if convene.ErrorCode(err) != convene.ENOTFOUND {
-				return nil, err
-			}
-		}
-		if len(page) < filter.Limit {
-			return actors, nil
-		}
-		filter.BeforeID = page[len(page)-1].ID
-	}
-}
-
-// deliverable reports whether an actor's host may receive: not blocked, and not marked
-// unavailable after 7 failing days, except for Follows, which must get through for the host
-// ever to come back (Mastodon bypasses its check for them too).
-func (d *Deliverer) deliverable(ctx context.Context, actor *convene.RemoteActor, activityType string) (bool, error) {
+// hostReceives reports whether an actor's host may receive the activity: not blocked, not
+// marked unavailable after 7 failing days (except for Follows, which must get through for
+// the host ever to come back; Mastodon bypasses its check for them too), and group-aware
+// when the activity is for group-aware software only.
+func (d *Deliverer) hostReceives(ctx context.Context, actor *convene.RemoteActor, a *convene.Activity, unavailable map[string]bool) (bool, error) {
 	if blocked, err := d.cfg.Store.IsDomainBlocked(ctx, hostnameOf(actor.IRI)); err != nil || blocked {
 		return false, err
 	}
-	if activityType == "Follow" {
-		return true, nil
+	if unavailable[hostOf(actor.DeliveryInbox())] {
+		return false, nil
 	}
-	unavailable, err := d.cfg.Store.IsHostUnavailable(ctx, hostOf(actor.DeliveryInbox()))
-	return !unavailable, err
+	if a.GroupAwareOnly {
+		return d.cfg.Software != nil && d.cfg.Software.GroupAware(ctx, hostOf(actor.IRI)), nil
+	}
+	return true, nil
 }
 
 // renderCache keeps rendered activities for the deliveries of one fan-out: an activity to a
