@@ -93,8 +93,24 @@ func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *conv
 		if err := tx.CreatePost(ctx, p); err != nil {
 			return err
 		}
+		if err := s.notifyParentAuthor(ctx, tx, p); err != nil {
+			return err
+		}
 		return s.federatePost(ctx, tx, c, p, "Create")
 	})
+}
+
+// notifyParentAuthor tells the local author of the post p answers, unless they answer themselves.
+func (s *Service) notifyParentAuthor(ctx context.Context, tx convene.Store, p *convene.Post) error {
+	if p.ParentID == "" {
+		return nil
+	}
+	parent, err := tx.FindPostByID(ctx, p.ParentID)
+	if err != nil || parent.AccountID == "" || parent.AccountID == p.AccountID {
+		return err
+	}
+	return tx.CreateNotification(ctx, &convene.Notification{ID: convene.NewID(), AccountID: parent.AccountID,
+		Type: "reply", Actor: p.AuthorIRI, PostID: p.ID, CreatedAt: s.timestamp()})
 }
 
 // federatePost queues what other servers must hear of a change to a local post: the

@@ -68,7 +68,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 	}
 	p := s.remotePost(rp, c, parent.Visibility)
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	return p, s.fileRemotePost(ctx, c, p, parent)
+	return p, s.fileRemotePost(ctx, c, p)
 }
 
 func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Post, error) {
@@ -92,7 +92,7 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 		}
 		p := s.remotePost(rp, c, convene.VisibilityPublic)
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
-		return p, s.fileRemotePost(ctx, c, p, nil)
+		return p, s.fileRemotePost(ctx, c, p)
 	}
 	return nil, nil
 }
@@ -138,7 +138,7 @@ func truncateRunes(s string, n int) string {
 // fileRemotePost stores a remote post, lets the community's followers hear of it (a new
 // public thread as a boost for everyone, a reply only to group-aware followers), and
 // notifies the local author it answers.
-func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post, parent *convene.Post) error {
+func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post) error {
 	group := s.iris.Group(c.Slug)
 	now := s.timestamp()
 	defer s.notifyOutbox()
@@ -155,11 +155,7 @@ func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *c
 		if err := tx.EnqueueActivity(ctx, announce); err != nil {
 			return err
 		}
-		if parent == nil || parent.AccountID == "" {
-			return nil
-		}
-		return tx.CreateNotification(ctx, &convene.Notification{ID: convene.NewIDAt(now), AccountID: parent.AccountID,
-			Type: "reply", Actor: p.AuthorIRI, PostID: p.ID, CreatedAt: now})
+		return s.notifyParentAuthor(ctx, tx, p)
 	})
 }
 

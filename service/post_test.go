@@ -113,6 +113,9 @@ func TestRepliesAtAnyDepthAndTheirFederation(t *testing.T) {
 		if to := strings.Join(outbox[2].To, " "); !strings.Contains(to, "https://convene.test/u/otto") {
 			t.Errorf("the reply to otto is not addressed to him: %s", to)
 		}
+		if notes, _ := x.svc.Notifications(as(x.mia), "", 10); len(notes) != 1 || notes[0].PostID != r1.ID {
+			t.Errorf("mia's notifications = %v, want otto's reply (not her own)", notes)
+		}
 		posts, err := x.svc.Thread(as(x.otto), thread.ID)
 		if err != nil || len(posts) != 3 || posts[0].ReplyCount != 2 {
 			t.Errorf("thread = %v posts (root %d replies), %v", len(posts), posts[0].ReplyCount, err)
