@@ -29,6 +29,8 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 		return in.applyUndo(ctx, a, actor)
 	case "Create":
 		return in.applyCreate(ctx, a, actor)
+	case "Like":
+		return in.svc.ReceiveLike(ctx, a.Object.ID, actor, a.ID)
 	case "Update":
 		if a.Object.ID != actor && a.Object.Object != nil && postTypes[a.Object.Object.Type] {
 			return in.applyPostUpdate(ctx, a, actor)
@@ -59,10 +61,12 @@ func (in *Inbox) applyFollow(ctx context.Context, a *incoming, actor string) err
 	return err
 }
 
-// applyUndo handles Undo{Follow}. Other undone activities (likes, boosts) arrive with
-// discussions.
+// applyUndo handles Undo{Follow} and Undo{Like}; other undone activities are ignored.
 func (in *Inbox) applyUndo(ctx context.Context, a *incoming, actor string) error {
 	inner := a.Object.Object
+	if inner != nil && inner.Type == "Like" && inner.Actor.ID == actor {
+		return in.svc.ReceiveUnlike(ctx, inner.Object.ID, actor)
+	}
 	if inner != nil && inner.Type != "Follow" {
 		in.log.InfoContext(ctx, "ignored Undo", "of", inner.Type, "actor", actor)
 		return nil

@@ -203,3 +203,31 @@ func TestCommunityOnlyThreadsRefuseOutsidersReplies(t *testing.T) {
 		t.Errorf("an outsider's reply joined a community-only thread")
 	}
 }
+
+func TestRemoteLikesAndTheirUndo(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	likeID := bob["id"].(string) + "#likes/1"
+	like := map[string]any{"id": likeID, "type": "Like", "actor": bob["id"], "object": thread.IRI}
+	if err := p.post(env, like, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if got, _ := env.svc.FindPost(context.Background(), thread.ID); got.LikeCount != 1 {
+		t.Fatalf("likes = %d after Like", got.LikeCount)
+	}
+	if notes, _ := env.svc.Notifications(mia, "", 10); len(notes) != 1 || notes[0].Type != "like" {
+		t.Errorf("notifications = %v", notes)
+	}
+	undo := map[string]any{"id": likeID + "/undo", "type": "Undo", "actor": bob["id"], "object": like}
+	if err := p.post(env, undo, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if got, _ := env.svc.FindPost(context.Background(), thread.ID); got.LikeCount != 0 {
+		t.Errorf("likes = %d after Undo", got.LikeCount)
+	}
+}

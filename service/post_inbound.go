@@ -206,3 +206,43 @@ func (s *Service) Notifications(ctx context.Context, beforeID string, limit int)
 	}
 	return s.store.FindNotifications(ctx, a.ID, beforeID, limit)
 }
+
+// ReceiveLike records a remote actor liking a post it may see; the like is announced to the
+// community's group-aware followers like a local one.
+func (s *Service) ReceiveLike(ctx context.Context, postIRI, actor, activityIRI string) error {
+	p, err := s.store.FindPostByIRI(ctx, postIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.FindPostForActor(ctx, p.ID, actor); err != nil {
+		return nil // a community-only post the actor cannot see: nothing to like
+	}
+	err = s.store.AddLike(ctx, p.ID, actor, activityIRI, s.timestamp())
+	if convene.ErrorCode(err) == convene.ECONFLICT {
+		return nil
+	}
+	if err != nil || p.AccountID == "" {
+		return err
+	}
+	return s.store.CreateNotification(ctx, &convene.Notification{ID: convene.NewID(), AccountID: p.AccountID,
+		Type: "like", Actor: actor, PostID: p.ID, CreatedAt: s.timestamp()})
+}
+
+// ReceiveUnlike withdraws a remote actor's like.
+func (s *Service) ReceiveUnlike(ctx context.Context, postIRI, actor string) error {
+	p, err := s.store.FindPostByIRI(ctx, postIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.store.RemoveLike(ctx, p.ID, actor)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	return err
+}
