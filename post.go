@@ -39,7 +39,8 @@ const MaxTitleLength = 200
 type Post struct {
 	ID          string     `db:"id"`
 	IRI         string     `db:"iri"`
-	CommunityID string     `db:"community_id"`
+	CommunityID string     `db:"community_id"`  // the local community; empty for a remote community's post
+	CommunityIRI string    `db:"community_iri"` // the Group it belongs to, here or elsewhere
 	ThreadID    string     `db:"thread_id"` // the thread's root post (its own ID for a thread)
 	ParentID    string     `db:"parent_id"` // the post it answers; empty for a thread
 	AuthorIRI   string     `db:"author_iri"`
@@ -60,7 +61,8 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 
 // PostFilter selects posts; zero fields do not filter. Lists are newest first, paged by ID.
 type PostFilter struct {
-	CommunityID string
+	CommunityID  string
+	CommunityIRI string
 	ThreadID    string // all posts of a thread (then oldest first)
 	ThreadsOnly bool
 	PublicOnly  bool

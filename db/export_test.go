@@ -21,13 +21,13 @@ func (d *DB) SeedPostsForTest(ctx context.Context, communityID string, n int) er
 	const batch = 500
 	threadID := ""
 	for start := 0; start < n; start += batch {
-		query := `INSERT INTO posts (id, iri, community_id, thread_id, parent_id, author_iri, content, visibility, published_at) VALUES `
+		query := `INSERT INTO posts (id, iri, community_id, community_iri, thread_id, parent_id, author_iri, content, visibility, published_at) VALUES `
 		var args []any
 		for i := start; i < min(n, start+batch); i++ {
 			if i > start {
 				query += ", "
 			}
-			query += "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			query += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			id := convene.NewID()
 			parent, visibility := "", convene.VisibilityPublic
 			if i%10 == 0 {
@@ -38,7 +38,7 @@ func (d *DB) SeedPostsForTest(ctx context.Context, communityID string, n int) er
 			if i%100 == 0 {
 				visibility = convene.VisibilityCommunity
 			}
-			args = append(args, id, "https://convene.test/p/"+id, communityID, threadID, parent,
+			args = append(args, id, "https://convene.test/p/"+id, communityID, "https://convene.test/c/x", threadID, parent,
 				"https://convene.test/u/a", "<p>post</p>", visibility, time.Now().UTC())
 		}
 		if _, err := d.write.ExecContext(ctx, d.write.Rebind(query), args...); err != nil {

@@ -9,15 +9,22 @@ import (
 	"github.com/convene-social/convene"
 )
 
-const postColumns = `id, iri, community_id, thread_id, parent_id, author_iri, account_id, title, content, source,
-	visibility, reply_count, like_count, published_at, edited_at, deleted_at`
+const postColumns = `id, iri, COALESCE(community_id, '') AS community_id, community_iri, thread_id, parent_id, author_iri,
+	account_id, title, content, source, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
+
+const postInsertColumns = `id, iri, community_id, community_iri, thread_id, parent_id, author_iri, account_id, title, content,
+	source, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
 
 // CreatePost implements convene.PostStore.
 func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
 	return s.inTx(ctx, func(t *store) error {
-		_, err := t.execContext(ctx, `INSERT INTO posts (`+postColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
-			p.ID, p.IRI, p.CommunityID, p.ThreadID, p.ParentID, p.AuthorIRI, p.AccountID, p.Title, p.Content,
+		var communityID any // NULL for a remote community's post
+		if p.CommunityID != "" {
+			communityID = p.CommunityID
+		}
+		_, err := t.execContext(ctx, `INSERT INTO posts (`+postInsertColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+			p.ID, p.IRI, communityID, p.CommunityIRI, p.ThreadID, p.ParentID, p.AuthorIRI, p.AccountID, p.Title, p.Content,
 			p.Source, p.Visibility, p.PublishedAt, p.EditedAt, p.DeletedAt)
 		if convene.ErrorCode(err) == convene.ECONFLICT {
 			return convene.Errorf(convene.ECONFLICT, "post %s already exists", p.IRI)
@@ -57,6 +64,9 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 	w := &where{}
 	if f.CommunityID != "" {
 		w.add("community_id = ?", f.CommunityID)
+	}
+	if f.CommunityIRI != "" {
+		w.add("community_iri = ?", f.CommunityIRI)
 	}
 	if f.ThreadID != "" {
 		w.add("thread_id = ?", f.ThreadID)

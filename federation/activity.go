@@ -145,13 +145,9 @@ func (r *Renderer) note(ctx context.Context, iri string) (vocab.ActivityStreamsN
 	return r.iris.PostToNote(p, refs), nil
 }
 
-// refs finds a post's community, thread and parent, and mentions the parent's author.
+// refs finds a post's thread and parent, and mentions the parent's author.
 func (r *Renderer) refs(ctx context.Context, p *convene.Post) (PostRefs, error) {
-	c, err := r.store.FindCommunityByID(ctx, p.CommunityID)
-	if err != nil {
-		return PostRefs{}, err
-	}
-	refs := PostRefs{Community: c, ThreadIRI: p.IRI}
+	refs := PostRefs{ThreadIRI: p.IRI}
 	if p.ThreadID != p.ID {
 		root, err := r.store.FindPostByID(ctx, p.ThreadID)
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 
 // PostRefs is what a post's document points at besides the post itself.
 type PostRefs struct {
-	Community *convene.Community
 	ThreadIRI string // the thread's root post
 	ParentIRI string // the post it answers, empty for a thread
 	Mentions  []string
@@ -21,7 +20,7 @@ type PostRefs struct {
 func (u IRIs) PostToNote(p *convene.Post, refs PostRefs) vocab.ActivityStreamsNote {
 	n := streams.NewActivityStreamsNote()
 	n.SetJSONLDId(idProperty(p.IRI))
-	group := u.Group(refs.Community.Slug)
+	group := p.CommunityIRI
 	attributedTo := streams.NewActivityStreamsAttributedToProperty()
 	attributedTo.AppendIRI(mustParseRemote(p.AuthorIRI))
 	n.SetActivityStreamsAttributedTo(attributedTo)
@@ -42,7 +41,7 @@ func (u IRIs) PostToNote(p *convene.Post, refs PostRefs) vocab.ActivityStreamsNo
 		n.SetActivityStreamsInReplyTo(inReplyTo)
 	}
 	audience := streams.NewActivityStreamsAudienceProperty()
-	audience.AppendIRI(mustParse(group))
+	audience.AppendIRI(mustParseRemote(group))
 	n.SetActivityStreamsAudience(audience)
 	context := streams.NewActivityStreamsContextProperty()
 	context.AppendIRI(mustParseRemote(refs.ThreadIRI + "/context"))
@@ -66,8 +65,10 @@ func (u IRIs) addressPost(n vocab.ActivityStreamsNote, p *convene.Post, group st
 	tags := streams.NewActivityStreamsTagProperty()
 	if p.Visibility == convene.VisibilityPublic {
 		to.AppendIRI(mustParse(convene.PublicIRI))
-		cc.AppendIRI(mustParse(group))
-		cc.AppendIRI(mustParse(u.Followers(group)))
+		cc.AppendIRI(mustParseRemote(group))
+		if u.IsLocal(group) {
+			cc.AppendIRI(mustParse(u.Followers(group)))
+		}
 	} else {
 		to.AppendIRI(mustParse(u.Followers(group)))
 		to.AppendIRI(mustParse(group))

@@ -34,7 +34,7 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.newPost(author, c, in.Body, in.Visibility)
+	p, err := s.newPost(author, c.ID, s.iris.Group(c.Slug), in.Body, in.Visibility)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 }
 
 // Reply answers a thread or a reply (any depth) with the thread's visibility. Whoever may see
-// the thread may reply to it.
+// the thread may reply to it, here or in a followed community elsewhere.
 func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Post, error) {
 	author, err := s.postingAccount(ctx)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Po
 	if parent.DeletedAt != nil {
 		return nil, convene.Errorf(convene.EINVALID, "that post was deleted")
 	}
-	p, err := s.newPost(author, c, body, parent.Visibility)
+	p, err := s.newPost(author, parent.CommunityID, parent.CommunityIRI, body, parent.Visibility)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Po
 // maxPostBody bounds a post's markdown.
 const maxPostBody = 20000
 
-func (s *Service) newPost(author *convene.Account, c *convene.Community, body string, v convene.Visibility) (*convene.Post, error) {
+func (s *Service) newPost(author *convene.Account, communityID, communityIRI, body string, v convene.Visibility) (*convene.Post, error) {
 	source, err := validateText("body", body, maxPostBody, true)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,8 @@ func (s *Service) newPost(author *convene.Account, c *convene.Community, body st
 	now := s.timestamp()
 	id := convene.NewIDAt(now)
 	return &convene.Post{
-		ID: id, IRI: s.iris.Post(id), CommunityID: c.ID, AuthorIRI: s.iris.Person(author.Username), AccountID: author.ID,
+		ID: id, IRI: s.iris.Post(id), CommunityID: communityID, CommunityIRI: communityIRI,
+		AuthorIRI: s.iris.Person(author.Username), AccountID: author.ID,
 		Content: RenderMarkdown(source), Source: source, Visibility: v, PublishedAt: now,
 	}, nil
 }
@@ -114,12 +115,13 @@ func (s *Service) notifyParentAuthor(ctx context.Context, tx convene.Store, p *c
 }
 
 // federatePost queues what other servers must hear of a change to a local post: the
-// author's activity to the community (and to whom a reply answers), and the community's
-// Announce of it to its followers (FEP-1b12). Only a new thread is also boosted as
-// Announce{object}, and only public threads reach microblog servers at all.
+// author's activity to the community (and to whom a reply answers), and, when the community
+// is ours (c != nil), its Announce to its followers (FEP-1b12). Only a new thread is also
+// boosted as Announce{object}, and only public threads reach microblog servers at all. In a
+// community elsewhere, that community announces it.
 func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene.Community, p *convene.Post, typ string) error {
 	now := s.timestamp()
-	group := s.iris.Group(c.Slug)
+	group := p.CommunityIRI
 	followers := s.iris.Followers(group)
 	authorTo := []string{group}
 	if p.Visibility == convene.VisibilityPublic {
@@ -132,7 +134,7 @@ func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene
 	}
 	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: p.AuthorIRI, Object: p.IRI,
 		To: authorTo, Published: now}
-	if err := tx.EnqueueActivity(ctx, activity); err != nil {
+	if err := tx.EnqueueActivity(ctx, activity); err != nil || c == nil {
 		return err
 	}
 	announceTo := []string{followers}
@@ -213,9 +215,13 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 	}
 	pr := convene.PrincipalFrom(ctx)
 	isAuthor := pr.Account != nil && pr.Account.ID == p.AccountID
-	if mod, err := s.CanModerate(ctx, c); err != nil {
-		return err
-	} else if !isAuthor && !mod {
+	mod := false
+	if c != nil {
+		if mod, err = s.CanModerate(ctx, c); err != nil {
+			return err
+		}
+	}
+	if !isAuthor && !mod {
 		return convene.Errorf(convene.EFORBIDDEN, "only the author or a moderator may delete a post")
 	}
 	now := s.timestamp()
@@ -253,7 +259,7 @@ func (s *Service) like(ctx context.Context, id string, like bool) error {
 	}
 	actor := s.iris.Person(author.Username)
 	now := s.timestamp()
-	group := s.iris.Group(c.Slug)
+	group := p.CommunityIRI
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		activity := &convene.Activity{ID: convene.NewIDAt(now), Type: "Like", Actor: actor, Object: p.IRI,
@@ -270,8 +276,8 @@ func (s *Service) like(ctx context.Context, id string, like bool) error {
 			activity.Type, activity.Object = "Undo", likeIRI
 			activity.Inner = &convene.InnerActivity{IRI: likeIRI, Type: "Like", Actor: actor, Object: p.IRI}
 		}
-		if err := tx.EnqueueActivity(ctx, activity); err != nil {
-			return err
+		if err := tx.EnqueueActivity(ctx, activity); err != nil || c == nil {
+			return err // a community elsewhere announces its own likes
 		}
 		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group,
 			Object: p.IRI, Embed: activity.ID, To: []string{s.iris.Followers(group)}, GroupAwareOnly: true, Published: now})
@@ -318,12 +324,19 @@ func (s *Service) isMember(ctx context.Context, c *convene.Community, actor stri
 	return err == nil && f.State == convene.FollowAccepted, err
 }
 
-// visiblePost loads a post and its community, as ENOTFOUND if the principal may not see it
-// (a community-only post does not admit it exists to outsiders).
+// visiblePost loads a post and its local community (nil for a community elsewhere, whose
+// posts we keep only when public), as ENOTFOUND if the principal may not see it (a
+// community-only post does not admit it exists to outsiders).
 func (s *Service) visiblePost(ctx context.Context, id string) (*convene.Post, *convene.Community, error) {
 	p, err := s.store.FindPostByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if p.CommunityID == "" {
+		if p.Visibility != convene.VisibilityPublic {
+			return nil, nil, convene.Errorf(convene.ENOTFOUND, "post not found")
+		}
+		return p, nil, nil
 	}
 	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
 	if err != nil {
@@ -418,6 +431,9 @@ func (s *Service) FindPostForActor(ctx context.Context, id, actor string) (*conv
 	}
 	if p.Visibility == convene.VisibilityPublic {
 		return p, nil
+	}
+	if p.CommunityID == "" {
+		return nil, convene.Errorf(convene.ENOTFOUND, "post not found")
 	}
 	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
 	if err != nil {

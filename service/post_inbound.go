@@ -57,6 +57,11 @@ func (s *Service) seenBefore(ctx context.Context, iri string) (bool, error) {
 }
 
 func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *convene.Post) (*convene.Post, error) {
+	if parent.CommunityID == "" { // a thread of a community elsewhere, which announces it itself
+		p := s.remotePost(rp, parent.CommunityID, parent.CommunityIRI, parent.Visibility)
+		p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+		return p, s.fileRemotePost(ctx, nil, p)
+	}
 	c, err := s.store.FindCommunityByID(ctx, parent.CommunityID)
 	if err != nil {
 		return nil, err
@@ -66,7 +71,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 			return nil, err // an outsider cannot answer inside a community-only thread
 		}
 	}
-	p := s.remotePost(rp, c, parent.Visibility)
+	p := s.remotePost(rp, c.ID, groupIRI(s, c), parent.Visibility)
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
 	return p, s.fileRemotePost(ctx, c, p)
 }
@@ -90,20 +95,22 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 			}
 			continue
 		}
-		p := s.remotePost(rp, c, convene.VisibilityPublic)
+		p := s.remotePost(rp, c.ID, groupIRI(s, c), convene.VisibilityPublic)
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
 		return p, s.fileRemotePost(ctx, c, p)
 	}
 	return nil, nil
 }
 
-func (s *Service) remotePost(rp RemotePost, c *convene.Community, v convene.Visibility) *convene.Post {
+func groupIRI(s *Service, c *convene.Community) string { return s.iris.Group(c.Slug) }
+
+func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v convene.Visibility) *convene.Post {
 	now := s.timestamp()
 	published := rp.Published
 	if published.IsZero() || published.After(now) {
 		published = now
 	}
-	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: c.ID, AuthorIRI: rp.Author,
+	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author,
 		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
 }
 
@@ -135,16 +142,19 @@ func truncateRunes(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// fileRemotePost stores a remote post, lets the community's followers hear of it (a new
+// fileRemotePost stores a remote post, lets a local community's followers hear of it (a new
 // public thread as a boost for everyone, a reply only to group-aware followers), and
-// notifies the local author it answers.
+// notifies the local author it answers. c is nil for a community elsewhere.
 func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post) error {
-	group := s.iris.Group(c.Slug)
+	group := p.CommunityIRI
 	now := s.timestamp()
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
 			return err
+		}
+		if c == nil {
+			return s.notifyParentAuthor(ctx, tx, p)
 		}
 		to := []string{s.iris.Followers(group)}
 		if p.Visibility == convene.VisibilityPublic {

@@ -2,11 +2,13 @@
 ALTER TABLE communities ADD COLUMN posting_policy TEXT NOT NULL DEFAULT 'members'
 	CHECK (posting_policy IN ('members', 'followers', 'moderators'));
 
--- Threads and replies, local and remote, in communities' discussions.
+-- Threads and replies, local and remote, in communities' discussions. community_iri names
+-- the Group, here or elsewhere; community_id is set when that Group is one of ours.
 CREATE TABLE posts (
 	id TEXT PRIMARY KEY,
 	iri TEXT NOT NULL,
-	community_id TEXT NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+	community_id TEXT REFERENCES communities (id) ON DELETE CASCADE,
+	community_iri TEXT NOT NULL,
 	thread_id TEXT NOT NULL,
 	parent_id TEXT NOT NULL DEFAULT '',
 	author_iri TEXT NOT NULL,
@@ -24,6 +26,7 @@ CREATE TABLE posts (
 CREATE UNIQUE INDEX posts_iri_key ON posts (iri);
 -- A community's thread list, newest first: the community page's query.
 CREATE INDEX posts_community_threads ON posts (community_id, id) WHERE parent_id = '';
+CREATE INDEX posts_remote_community_threads ON posts (community_iri, id) WHERE parent_id = '';
 CREATE INDEX posts_thread ON posts (thread_id, id);
 CREATE INDEX posts_author ON posts (author_iri, id);
 
