@@ -31,6 +31,8 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 		return in.applyCreate(ctx, a, actor)
 	case "Like":
 		return in.svc.ReceiveLike(ctx, a.Object.ID, actor, a.ID)
+	case "Announce":
+		return in.applyAnnounce(ctx, a, actor)
 	case "Update":
 		if a.Object.ID != actor && a.Object.Object != nil && postTypes[a.Object.Object.Type] {
 			return in.applyPostUpdate(ctx, a, actor)

@@ -450,3 +450,13 @@ func (s *Service) FindPostForActor(ctx context.Context, id, actor string) (*conv
 func (s *Service) ThreadPosts(ctx context.Context, p *convene.Post) ([]*convene.Post, error) {
 	return s.store.FindPosts(ctx, convene.PostFilter{ThreadID: p.ThreadID, Limit: 200})
 }
+
+// CommunityThreadsOf lists the public threads of a community by its IRI, here or elsewhere,
+// newest first: how a followed community's discussions are read.
+func (s *Service) CommunityThreadsOf(ctx context.Context, communityIRI, beforeID string, limit int) ([]*convene.Post, error) {
+	if kind, slug, ok := s.iris.LocalActor(communityIRI); ok && kind == "group" {
+		return s.CommunityThreads(ctx, slug, beforeID, limit)
+	}
+	return s.store.FindPosts(ctx, convene.PostFilter{CommunityIRI: communityIRI, ThreadsOnly: true, PublicOnly: true,
+		BeforeID: beforeID, Limit: limit})
+}

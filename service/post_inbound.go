@@ -256,3 +256,26 @@ func (s *Service) ReceiveUnlike(ctx context.Context, postIRI, actor string) erro
 	}
 	return err
 }
+
+// ReceiveCommunityPost files a post that a community elsewhere announced (one this instance
+// follows): a new public thread of that community, or a reply within one of its threads we
+// hold. Posts already known, or deleted before they arrived, are not filed again.
+func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group string) (*convene.Post, error) {
+	if done, err := s.seenBefore(ctx, rp.IRI); err != nil || done || !rp.Public {
+		return nil, err
+	}
+	p := s.remotePost(rp, "", group, convene.VisibilityPublic)
+	if rp.InReplyTo == "" {
+		p.Title, p.ThreadID = remoteTitle(rp), p.ID
+		return p, s.fileRemotePost(ctx, nil, p)
+	}
+	parent, err := s.store.FindPostByIRI(ctx, rp.InReplyTo)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil || parent.CommunityIRI != group {
+		return nil, err // a community announces only its own threads
+	}
+	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+	return p, s.fileRemotePost(ctx, nil, p)
+}

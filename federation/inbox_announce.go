@@ -1,0 +1,85 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/convene-social/convene"
+)
+
+// applyAnnounce files the posts a followed community elsewhere announces (FEP-1b12, as
+// Lemmy and Convene send them). The announcer must be an actor some local account or
+// community follows; the post itself is fetched from its origin, never taken from the
+// Announce, and must name the announcing community among its addressees.
+func (in *Inbox) applyAnnounce(ctx context.Context, a *incoming, group string) error {
+	followed, err := in.store.CountFollows(ctx, convene.FollowFilter{Followee: group, State: convene.FollowAccepted})
+	if err != nil || followed == 0 {
+		if err == nil {
+			in.log.InfoContext(ctx, "ignored Announce from an actor nobody here follows", "actor", group)
+		}
+		return err
+	}
+	postIRI := announcedPost(a)
+	if postIRI == "" || !isHTTPURL(postIRI) {
+		return nil
+	}
+	if _, err := in.store.FindPostByIRI(ctx, postIRI); err == nil {
+		return nil // already here (Lemmy announces both the Create and the object)
+	}
+	return in.fileAnnounced(ctx, postIRI, group, 0)
+}
+
+// announcedPost is the IRI of the post an Announce carries: its object, or the object of
+// the Create it wraps. Announced Updates, Deletes and Likes are not applied yet.
+func announcedPost(a *incoming) string {
+	inner := a.Object.Object
+	switch {
+	case inner == nil:
+		return a.Object.ID
+	case inner.Type == "Create":
+		return inner.Object.ID
+	case postTypes[inner.Type]:
+		return inner.ID
+	}
+	return ""
+}
+
+// fileAnnounced fetches an announced post from its origin, and its missing ancestors first.
+func (in *Inbox) fileAnnounced(ctx context.Context, iri, group string, depth int) error {
+	doc, err := in.resolver.fetcher.FetchAS2(ctx, iri)
+	if err != nil {
+		return err
+	}
+	var head struct {
+		AttributedTo refs `json:"attributedTo"`
+		InReplyTo    ref  `json:"inReplyTo"`
+		To           refs `json:"to"`
+		Cc           refs `json:"cc"`
+		Audience     refs `json:"audience"`
+	}
+	if err := json.Unmarshal(doc.Body, &head); err != nil || len(head.AttributedTo) == 0 {
+		return nil
+	}
+	if !slices.Contains(append(append(head.Audience, head.To...), head.Cc...), group) {
+		in.log.InfoContext(ctx, "ignored an announced post addressed elsewhere", "post", iri, "community", group)
+		return nil
+	}
+	author := head.AttributedTo[0]
+	if _, err := in.resolver.Actor(ctx, author); err != nil {
+		return err
+	}
+	if parent := head.InReplyTo.ID; parent != "" && depth < maxAncestors {
+		if _, err := in.store.FindPostByIRI(ctx, parent); convene.ErrorCode(err) == convene.ENOTFOUND {
+			if err := in.fileAnnounced(ctx, parent, group, depth+1); err != nil {
+				in.log.InfoContext(ctx, "could not fetch an announced reply's parent", "parent", parent, "err", err)
+			}
+		}
+	}
+	rp, err := in.remotePostFrom(doc.Body, author)
+	if err != nil || rp == nil {
+		return err
+	}
+	_, err = in.svc.ReceiveCommunityPost(ctx, *rp, group)
+	return err
+}
