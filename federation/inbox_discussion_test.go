@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -231,3 +232,67 @@ func TestRemoteLikesAndTheirUndo(t *testing.T) {
 		t.Errorf("likes = %d after Undo", got.LikeCount)
 	}
 }
+
+// A followed Lemmy community announces a Page thread (Announce{Create{Page}}, shaped as
+// Lemmy's assets/lemmy/activities/community/announce_create_page.json): the Page is fetched
+// from its origin and filed under that community; a forged copy in the Announce is ignored.
+func TestLemmyAnnouncedPageBecomesAThreadOfThatCommunity(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	p := newPeer(t, "lemmy")
+	group := p.addActor("group.json")
+	picard := p.addActor("person.json")
+	groupIRI := group["id"].(string)
+	pageIRI := p.IRI("https://lemmy.example/post/55143")
+	page := map[string]any{
+		"id": pageIRI, "type": "Page", "attributedTo": picard["id"], "to": []any{groupIRI, "https://www.w3.org/ns/activitystreams#Public"},
+		"audience": groupIRI, "name": "Cross-boundary learning", "cmntsEnabled": true, "sensitive": false,
+		"content": "<p>What worked for you?</p>", "mediaType": "text/html",
+		"source":    map[string]any{"content": "What worked for you?", "mediaType": "text/markdown"},
+		"published": "2026-11-20T10:00:00Z",
+	}
+	body, _ := json.Marshal(page)
+	p.docs["/post/55143"] = body
+	announce := map[string]any{
+		"@context": "https://join-lemmy.org/context.json", "actor": groupIRI, "type": "Announce",
+		"id": p.IRI("https://lemmy.example/activities/announce/create/1"), "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
+		"cc": []any{groupIRI + "/followers"},
+		"object": map[string]any{
+			"id": p.IRI("https://lemmy.example/activities/create/1"), "type": "Create", "actor": picard["id"],
+			"to": []any{groupIRI, "https://www.w3.org/ns/activitystreams#Public"}, "audience": groupIRI,
+			// The embedded copy says something else; we trust only the origin's document.
+			"object": map[string]any{"id": pageIRI, "type": "Page", "attributedTo": picard["id"], "name": "Forged title",
+				"content": "<p>forged</p>"},
+		},
+	}
+	// Nobody here follows the community yet: its Announce changes nothing.
+	if err := p.post(env, announce, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if threads, _ := env.svc.CommunityThreadsOf(context.Background(), groupIRI, "", 10); len(threads) != 0 {
+		t.Fatalf("%d threads from an unfollowed community", len(threads))
+	}
+	remote, err := env.resolver.Actor(context.Background(), groupIRI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.svc.FollowRemote(convene.WithOperator(context.Background()), "surrey", remote); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := env.store.FindFollow(context.Background(), env.iris.Group("surrey"), groupIRI)
+	env.store.UpdateFollowState(context.Background(), f.ID, convene.FollowAccepted, f.CreatedAt)
+	announce["id"] = announce["id"].(string) + "-again"
+	if err := p.post(env, announce, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	threads, _ := env.svc.CommunityThreadsOf(context.Background(), groupIRI, "", 10)
+	if len(threads) != 1 || threads[0].Title != "Cross-boundary learning" || threads[0].Content != "<p>What worked for you?</p>" ||
+		threads[0].CommunityIRI != groupIRI || threads[0].CommunityID != "" {
+		t.Fatalf("threads = %+v", threads)
+	}
+	if local, _ := env.svc.CommunityThreads(context.Background(), "surrey", "", 10); len(local) != 0 {
+		t.Errorf("the Lemmy thread was filed under a local community")
+	}
+}
+
