@@ -295,4 +295,3 @@ func TestLemmyAnnouncedPageBecomesAThreadOfThatCommunity(t *testing.T) {
 		t.Errorf("the Lemmy thread was filed under a local community")
 	}
 }
-
