@@ -37,23 +37,23 @@ const MaxTitleLength = 200
 // Post is a thread (ParentID empty) or a reply in a community's discussion. Local and remote
 // posts share the table: IRI is /p/{id} for ours and the remote object id for theirs.
 type Post struct {
-	ID          string     `db:"id"`
-	IRI         string     `db:"iri"`
-	CommunityID string     `db:"community_id"`  // the local community; empty for a remote community's post
-	CommunityIRI string    `db:"community_iri"` // the Group it belongs to, here or elsewhere
-	ThreadID    string     `db:"thread_id"` // the thread's root post (its own ID for a thread)
-	ParentID    string     `db:"parent_id"` // the post it answers; empty for a thread
-	AuthorIRI   string     `db:"author_iri"`
-	AccountID   string     `db:"account_id"` // the local author, empty for remote posts
-	Title       string     `db:"title"`      // threads only
-	Content     string     `db:"content"`    // HTML: rendered from Source, or sanitized remote HTML
-	Source      string     `db:"source"`     // markdown, for local posts
-	Visibility  Visibility `db:"visibility"`
-	ReplyCount  int        `db:"reply_count"`
-	LikeCount   int        `db:"like_count"`
-	PublishedAt time.Time  `db:"published_at"`
-	EditedAt    *time.Time `db:"edited_at"`  // set by an edit (AS2 updated)
-	DeletedAt   *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
+	ID           string     `db:"id"`
+	IRI          string     `db:"iri"`
+	CommunityID  string     `db:"community_id"`  // the local community; empty for a remote community's post
+	CommunityIRI string     `db:"community_iri"` // the Group it belongs to, here or elsewhere
+	ThreadID     string     `db:"thread_id"`     // the thread's root post (its own ID for a thread)
+	ParentID     string     `db:"parent_id"`     // the post it answers; empty for a thread
+	AuthorIRI    string     `db:"author_iri"`
+	AccountID    string     `db:"account_id"` // the local author, empty for remote posts
+	Title        string     `db:"title"`      // threads only
+	Content      string     `db:"content"`    // HTML: rendered from Source, or sanitized remote HTML
+	Source       string     `db:"source"`     // markdown, for local posts
+	Visibility   Visibility `db:"visibility"`
+	ReplyCount   int        `db:"reply_count"`
+	LikeCount    int        `db:"like_count"`
+	PublishedAt  time.Time  `db:"published_at"`
+	EditedAt     *time.Time `db:"edited_at"`  // set by an edit (AS2 updated)
+	DeletedAt    *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
 }
 
 // IsThread reports whether p starts a thread.
@@ -63,11 +63,11 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
-	ThreadID    string // all posts of a thread (then oldest first)
-	ThreadsOnly bool
-	PublicOnly  bool
-	BeforeID    string
-	Limit       int
+	ThreadID     string // all posts of a thread (then oldest first)
+	ThreadsOnly  bool
+	PublicOnly   bool
+	BeforeID     string
+	Limit        int
 }
 
 // PostStore persists posts and likes.
