@@ -123,3 +123,31 @@ func TestRepliesReachOnlyGroupAwareFollowers(t *testing.T) {
 		t.Errorf("the microblog follower got %d deliveries, want the thread's two Announces", len(mas))
 	}
 }
+
+func TestCommunityOnlyPostsAreDeliveredToAcceptedFollowersOnly(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	follower, pending := newSink(t, 202), newSink(t, 202)
+	follower.software, pending.software = "convene", "convene"
+	followedBy(t, env, follower.srv.URL+"/u/in", follower.srv.URL+"/u/in/inbox", "")
+	followedBy(t, env, pending.srv.URL+"/u/out", pending.srv.URL+"/u/out/inbox", "")
+	f, _ := env.store.FindFollow(context.Background(), pending.srv.URL+"/u/out", env.iris.Group("surrey"))
+	if err := env.store.UpdateFollowState(context.Background(), f.ID, convene.FollowPending, f.CreatedAt); err != nil {
+		t.Fatal(err)
+	}
+	mia := member(t, env, "mia")
+	if _, err := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "Inside", Body: "members only",
+		Visibility: convene.VisibilityCommunity}); err != nil {
+		t.Fatal(err)
+	}
+	newDeliverer(t, env, time.Second)
+	eventually(t, 5*time.Second, "deliveries", func() bool {
+		st, _ := env.store.QueueStats(context.Background())
+		return st.OutboxPending == 0 && st.DeliveriesPending == 0 && len(follower.received()) > 0
+	})
+	if got := follower.received(); len(got) != 1 || !strings.Contains(got[0], "members only") || strings.Contains(got[0], convene.PublicIRI) {
+		t.Errorf("the accepted follower got %v", got)
+	}
+	if got := pending.received(); len(got) != 0 {
+		t.Errorf("a follower not yet accepted got %d deliveries of a community-only post", len(got))
+	}
+}
