@@ -72,7 +72,9 @@ type peer struct {
 	host   string // the recorded host, e.g. https://mastodon.example
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
+	mu     sync.Mutex
 	docs   map[string][]byte // by path
+	gone   map[string]bool   // paths answering 410
 	hits   atomic.Int64
 	status atomic.Int64 // when non-zero, every request answers this
 }
@@ -99,13 +101,37 @@ func (p *peer) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(int(code))
 		return
 	}
+	p.mu.Lock()
 	body, ok := p.docs[r.URL.Path]
+	gone := p.gone[r.URL.Path]
+	p.mu.Unlock()
+	if gone {
+		w.WriteHeader(http.StatusGone)
+		return
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
 	w.Header().Set("Content-Type", "application/activity+json")
 	w.Write(body)
+}
+
+// serveDoc serves body at path (replacing what was there).
+func (p *peer) serveDoc(path string, body []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.docs[path] = body
+}
+
+// setGone makes path answer 410, as a deleted object's does.
+func (p *peer) setGone(path string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gone == nil {
+		p.gone = map[string]bool{}
+	}
+	p.gone[path] = true
 }
 
 // addActor serves a recorded actor at its path, and its key document where the key has a
@@ -121,9 +147,9 @@ func (p *peer) addActor(file string) map[string]any {
 		key["publicKeyPem"] = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	}
 	body, _ := json.Marshal(doc)
-	p.docs[pathOf(doc["id"].(string))] = body
+	p.serveDoc(pathOf(doc["id"].(string)), body)
 	if keyPath := pathOf(key["id"].(string)); keyPath != pathOf(doc["id"].(string)) {
-		p.docs[keyPath] = body
+		p.serveDoc(keyPath, body)
 	}
 	return doc
 }

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 
 	"github.com/convene-social/convene"
@@ -19,6 +20,9 @@ func (in *Inbox) applyAnnounce(ctx context.Context, a *incoming, group string) e
 			in.log.InfoContext(ctx, "ignored Announce from an actor nobody here follows", "actor", group)
 		}
 		return err
+	}
+	if inner := a.Object.Object; inner != nil && (inner.Type == "Update" || inner.Type == "Delete") {
+		return in.applyAnnouncedChange(ctx, inner, group)
 	}
 	postIRI := announcedPost(a)
 	if postIRI == "" || !isHTTPURL(postIRI) {
@@ -82,4 +86,37 @@ func (in *Inbox) fileAnnounced(ctx context.Context, iri, group string, depth int
 	}
 	_, err = in.svc.ReceiveCommunityPost(ctx, *rp, group)
 	return err
+}
+
+// applyAnnouncedChange applies an announced Update or Delete of a post in the announcing
+// community. Neither the Announce nor the inner activity is trusted: the post is fetched
+// again from its origin, and a post the origin no longer has (404, 410, a Tombstone) is
+// tombstoned here.
+func (in *Inbox) applyAnnouncedChange(ctx context.Context, change *incoming, group string) error {
+	iri := change.Object.ID
+	p, err := in.store.FindPostByIRI(ctx, iri)
+	if convene.ErrorCode(err) == convene.ENOTFOUND || (err == nil && (p.CommunityIRI != group || p.AccountID != "")) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := in.resolver.fetcher.FetchAS2(ctx, iri)
+	switch {
+	case errors.Is(err, ErrGone), errors.Is(err, ErrNotFound):
+		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI)
+	case err != nil:
+		return err
+	}
+	var head struct {
+		Type typeName `json:"type"`
+	}
+	if json.Unmarshal(doc.Body, &head) == nil && head.Type == "Tombstone" {
+		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI)
+	}
+	rp, err := in.remotePostFrom(doc.Body, p.AuthorIRI)
+	if err != nil || rp == nil {
+		return err
+	}
+	return in.svc.ReceivePostUpdate(ctx, *rp)
 }

@@ -251,7 +251,7 @@ func TestLemmyAnnouncedPageBecomesAThreadOfThatCommunity(t *testing.T) {
 		"published": "2026-11-20T10:00:00Z",
 	}
 	body, _ := json.Marshal(page)
-	p.docs["/post/55143"] = body
+	p.serveDoc("/post/55143", body)
 	announce := map[string]any{
 		"@context": "https://join-lemmy.org/context.json", "actor": groupIRI, "type": "Announce",
 		"id": p.IRI("https://lemmy.example/activities/announce/create/1"), "to": []any{"https://www.w3.org/ns/activitystreams#Public"},
@@ -293,5 +293,43 @@ func TestLemmyAnnouncedPageBecomesAThreadOfThatCommunity(t *testing.T) {
 	}
 	if local, _ := env.svc.CommunityThreads(context.Background(), "surrey", "", 10); len(local) != 0 {
 		t.Errorf("the Lemmy thread was filed under a local community")
+	}
+
+	// The author edits it: Lemmy announces the Update; we read the new version from the origin.
+	page["name"], page["content"] = "Cross-boundary learning (edited)", "<p>What worked, what did not?</p>"
+	body, _ = json.Marshal(page)
+	p.serveDoc("/post/55143", body)
+	update := map[string]any{"actor": groupIRI, "type": "Announce", "id": p.IRI("https://lemmy.example/activities/announce/update/1"),
+		"object": map[string]any{"id": p.IRI("https://lemmy.example/activities/update/1"), "type": "Update", "actor": picard["id"],
+			"object": map[string]any{"id": pageIRI, "type": "Page", "name": "Forged"}}}
+	if err := p.post(env, update, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	th, _ := env.svc.FindPost(context.Background(), threads[0].ID)
+	if th.Title != "Cross-boundary learning (edited)" || th.Content != "<p>What worked, what did not?</p>" {
+		t.Errorf("after the announced Update: %+v", th)
+	}
+
+	// A Delete announced while the origin still serves the post changes nothing; once the
+	// origin answers 410, it does.
+	del := map[string]any{"actor": groupIRI, "type": "Announce", "id": p.IRI("https://lemmy.example/activities/announce/delete/1"),
+		"object": map[string]any{"id": p.IRI("https://lemmy.example/activities/delete/1"), "type": "Delete", "actor": picard["id"],
+			"object": pageIRI}}
+	if err := p.post(env, del, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if th, _ := env.svc.FindPost(context.Background(), threads[0].ID); th.DeletedAt != nil {
+		t.Fatal("deleted although its origin still serves it")
+	}
+	p.setGone("/post/55143")
+	del["id"] = del["id"].(string) + "-again"
+	if err := p.post(env, del, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if th, _ := env.svc.FindPost(context.Background(), threads[0].ID); th.DeletedAt == nil {
+		t.Error("not deleted after its origin answered 410")
 	}
 }
