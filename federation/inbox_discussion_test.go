@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db/dbtest"
@@ -138,7 +139,7 @@ func TestRepliesFromMastodonJoinTheThreadAndNotifyTheAuthor(t *testing.T) {
 		t.Errorf("after edit and forgeries: %+v", got)
 	}
 
-	// The author deletes it.
+	// A moderator (olga owns surrey) could remove it; here the author deletes it first.
 	real := map[string]any{"id": posts[1].IRI + "#delete", "type": "Delete", "actor": bob["id"],
 		"object": map[string]any{"id": posts[1].IRI, "type": "Tombstone"}}
 	if err := p.post(env, real, keyIDOf(bob)); err != nil {
@@ -331,5 +332,39 @@ func TestLemmyAnnouncedPageBecomesAThreadOfThatCommunity(t *testing.T) {
 	env.applyAll()
 	if th, _ := env.svc.FindPost(context.Background(), threads[0].ID); th.DeletedAt == nil {
 		t.Error("not deleted after its origin answered 410")
+	}
+}
+
+func TestModeratorRemovalOfARemotePostIsAnnounced(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	if err := p.post(env, mastodonCreate(p, "9", "<p>spam</p>", thread.IRI), keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	posts, _ := env.svc.Thread(context.Background(), thread.ID)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts", len(posts))
+	}
+	earlier, _ := env.store.ClaimFanOut(context.Background(), time.Now().Add(time.Hour), 100, time.Minute)
+	for _, a := range earlier { // mark them sent: only the removal's activities interest us
+		env.store.FanOut(context.Background(), a.ID, nil, time.Now())
+	}
+	alice, _ := env.svc.FindAccount(context.Background(), "alice") // the instance admin
+	asAlice := convene.WithPrincipal(context.Background(), convene.Principal{Account: alice})
+	if err := env.svc.DeletePost(asAlice, posts[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	activities, _ := env.store.ClaimFanOut(context.Background(), time.Now().Add(2*time.Hour), 100, time.Minute)
+	if len(activities) != 2 || activities[0].Type != "Delete" || activities[0].Actor != "https://convene.test/u/alice" ||
+		activities[1].Type != "Announce" || activities[1].Embed != activities[0].ID || !activities[1].GroupAwareOnly {
+		t.Errorf("removal queued %+v", activities)
+	}
+	body, err := NewRenderer(env.iris, env.store).Activity(context.Background(), activities[1])
+	if err != nil || !strings.Contains(string(body), `"type":"Tombstone"`) {
+		t.Errorf("Announce{Delete} = %s, %v", body, err)
 	}
 }

@@ -232,10 +232,28 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 		}
 		p.DeletedAt = &now
 		if p.AccountID == "" {
-			return nil // a moderator removed a remote post: nothing of ours to retract
+			return s.federateRemoval(ctx, tx, c, p, pr.Account)
 		}
 		return s.federatePost(ctx, tx, c, p, "Delete")
 	})
+}
+
+// federateRemoval tells the community's group-aware followers that a moderator removed a
+// remote post (Lemmy's form: the moderator's Delete, announced by the community). Our own
+// followers drop it; the author's server keeps it, which is its right.
+func (s *Service) federateRemoval(ctx context.Context, tx convene.Store, c *convene.Community, p *convene.Post, mod *convene.Account) error {
+	if c == nil || mod == nil {
+		return nil // the operator at the command line acts as nobody in particular
+	}
+	now := s.timestamp()
+	group := s.iris.Group(c.Slug)
+	del := &convene.Activity{ID: convene.NewIDAt(now), Type: "Delete", Actor: s.iris.Person(mod.Username), Object: p.IRI,
+		To: []string{group}, Published: now}
+	if err := tx.EnqueueActivity(ctx, del); err != nil {
+		return err
+	}
+	return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+		Embed: del.ID, To: []string{s.iris.Followers(group)}, GroupAwareOnly: true, Published: now})
 }
 
 // Like records the principal liking a post it can see; unlike withdraws it.
