@@ -227,6 +227,7 @@ type QueueStats struct {
 // IRIs is the URL layout of local actors and objects, which federation owns; the service
 // layer gets it through this interface to address activities.
 type IRIs interface {
+	Domain() string
 	Person(username string) string
 	Group(slug string) string
 	InstanceActor() string

@@ -48,6 +48,7 @@ type Post struct {
 	Title        string     `db:"title"`      // threads only
 	Content      string     `db:"content"`    // HTML: rendered from Source, or sanitized remote HTML
 	Source       string     `db:"source"`     // markdown, for local posts
+	Mentions     string     `db:"mentions"`   // IRIs of the actors it mentions, space-separated
 	Visibility   Visibility `db:"visibility"`
 	ReplyCount   int        `db:"reply_count"`
 	LikeCount    int        `db:"like_count"`

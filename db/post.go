@@ -10,10 +10,10 @@ import (
 )
 
 const postColumns = `id, iri, COALESCE(community_id, '') AS community_id, community_iri, thread_id, parent_id, author_iri,
-	account_id, title, content, source, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
+	account_id, title, content, source, mentions, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
 
 const postInsertColumns = `id, iri, community_id, community_iri, thread_id, parent_id, author_iri, account_id, title, content,
-	source, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
+	source, mentions, visibility, reply_count, like_count, published_at, edited_at, deleted_at`
 
 // CreatePost implements convene.PostStore.
 func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
@@ -23,9 +23,9 @@ func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
 			communityID = p.CommunityID
 		}
 		_, err := t.execContext(ctx, `INSERT INTO posts (`+postInsertColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
 			p.ID, p.IRI, communityID, p.CommunityIRI, p.ThreadID, p.ParentID, p.AuthorIRI, p.AccountID, p.Title, p.Content,
-			p.Source, p.Visibility, p.PublishedAt, p.EditedAt, p.DeletedAt)
+			p.Source, p.Mentions, p.Visibility, p.PublishedAt, p.EditedAt, p.DeletedAt)
 		if convene.ErrorCode(err) == convene.ECONFLICT {
 			return convene.Errorf(convene.ECONFLICT, "post %s already exists", p.IRI)
 		}
@@ -97,8 +97,8 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 
 // UpdatePost implements convene.PostStore.
 func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
-	n, err := s.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, visibility = ?, edited_at = ?
-		WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Visibility, p.EditedAt, p.ID)
+	n, err := s.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, mentions = ?, visibility = ?, edited_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Mentions, p.Visibility, p.EditedAt, p.ID)
 	if err != nil {
 		return fmt.Errorf("update post: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
@@ -163,6 +165,11 @@ func (r *Renderer) refs(ctx context.Context, p *convene.Post) (PostRefs, error) 
 		refs.ParentIRI = parent.IRI
 		if parent.AuthorIRI != p.AuthorIRI {
 			refs.Mentions = append(refs.Mentions, parent.AuthorIRI)
+		}
+	}
+	for _, m := range strings.Fields(p.Mentions) {
+		if !slices.Contains(refs.Mentions, m) && m != p.AuthorIRI {
+			refs.Mentions = append(refs.Mentions, m)
 		}
 	}
 	return refs, nil

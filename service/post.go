@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -83,18 +84,32 @@ func (s *Service) newPost(author *convene.Account, communityID, communityIRI, bo
 	return &convene.Post{
 		ID: id, IRI: s.iris.Post(id), CommunityID: communityID, CommunityIRI: communityIRI,
 		AuthorIRI: s.iris.Person(author.Username), AccountID: author.ID,
-		Content: RenderMarkdown(source), Source: source, Visibility: v, PublishedAt: now,
+		Source: source, Visibility: v, PublishedAt: now,
 	}, nil
+}
+
+// render sets a local post's HTML from its markdown, with its mentions linked.
+func (s *Service) render(ctx context.Context, p *convene.Post) {
+	linked, mentioned := s.linkMentions(ctx, p.Source)
+	p.Content, p.Mentions = RenderMarkdown(linked), strings.Join(mentioned, " ")
 }
 
 // publishPost stores a new local post with its federation.
 func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *convene.Post) error {
+	s.render(ctx, p)
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
 			return err
 		}
+		parentAuthor, err := s.parentAuthor(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		if err := s.notifyParentAuthor(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := s.notifyMentioned(ctx, tx, p, parentAuthor); err != nil {
 			return err
 		}
 		return s.federatePost(ctx, tx, c, p, "Create")
@@ -190,7 +205,7 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 		if p.Source, err = validateText("body", *edit.Body, maxPostBody, true); err != nil {
 			return nil, err
 		}
-		p.Content = RenderMarkdown(p.Source)
+		s.render(ctx, p)
 	}
 	now := s.timestamp()
 	p.EditedAt = &now

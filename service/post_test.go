@@ -218,3 +218,25 @@ func activityTypes(list []*convene.Activity) string {
 	}
 	return strings.Join(out, " ")
 }
+
+func TestMentionsOfLocalActorsBecomeLinksAndNotify(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
+	p, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T",
+		Body: "Hello @otto, @Surrey@convene.test and @nobody; also @x@elsewhere.example and mail@otto.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<a href="https://convene.test/u/otto">@otto</a>`, `<a href="https://convene.test/c/surrey">@surrey</a>`,
+		"@nobody", "@x@elsewhere.example", "mail@otto.example"} {
+		if !strings.Contains(p.Content, want) {
+			t.Errorf("content lacks %q: %s", want, p.Content)
+		}
+	}
+	if p.Mentions != "https://convene.test/u/otto https://convene.test/c/surrey" || p.Source != "Hello @otto, @Surrey@convene.test and @nobody; also @x@elsewhere.example and mail@otto.example" {
+		t.Errorf("mentions = %q, source = %q", p.Mentions, p.Source)
+	}
+	notes, _ := x.svc.Notifications(as(x.otto), "", 10)
+	if len(notes) != 1 || notes[0].Type != "mention" {
+		t.Errorf("otto's notifications = %v", notes)
+	}
+}

@@ -16,6 +16,7 @@ CREATE TABLE posts (
 	title TEXT NOT NULL DEFAULT '',
 	content TEXT NOT NULL,
 	source TEXT NOT NULL DEFAULT '',
+	mentions TEXT NOT NULL DEFAULT '', -- IRIs of the actors it mentions, space-separated
 	visibility TEXT NOT NULL CHECK (visibility IN ('public', 'community')),
 	reply_count INTEGER NOT NULL DEFAULT 0,
 	like_count INTEGER NOT NULL DEFAULT 0,
