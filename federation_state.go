@@ -74,6 +74,9 @@ type Activity struct {
 	// Embed names another outbox activity (by ID) that this one carries whole: the
 	// community's Announce{Create} of FEP-1b12.
 	Embed string `json:"embed,omitempty"`
+	// EmbedRaw is a remote activity, exactly as its author sent it, that this Announce
+	// carries unchanged (FEP-1b12 for remote members' posts and likes).
+	EmbedRaw string `json:"embed_raw,omitempty"`
 	// GroupAwareOnly restricts delivery to followers on software that understands groups
 	// (Lemmy, Mbin, Convene, …): replies, likes and edits would flood microblog timelines.
 	GroupAwareOnly bool      `json:"group_aware_only,omitempty"`

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -69,7 +70,15 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	return Serialize(t, nil)
+	var extra map[string]any
+	if a.EmbedRaw != "" {
+		var raw map[string]any
+		if err := json.Unmarshal([]byte(a.EmbedRaw), &raw); err != nil {
+			return nil, fmt.Errorf("render %s: embedded activity: %w", a.ID, err)
+		}
+		extra = map[string]any{"object": raw}
+	}
+	return Serialize(t, extra)
 }
 
 func (r *Renderer) activityType(ctx context.Context, a *convene.Activity, depth int) (activityType, error) {

@@ -28,9 +28,9 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 	case "Undo":
 		return in.applyUndo(ctx, a, actor)
 	case "Create":
-		return in.applyCreate(ctx, a, actor)
+		return in.applyCreate(ctx, a, actor, item.Body)
 	case "Like":
-		return in.svc.ReceiveLike(ctx, a.Object.ID, actor, a.ID)
+		return in.svc.ReceiveLike(ctx, a.Object.ID, actor, a.ID, item.Body)
 	case "Announce":
 		return in.applyAnnounce(ctx, a, actor)
 	case "Update":

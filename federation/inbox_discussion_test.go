@@ -115,6 +115,24 @@ func TestRepliesFromMastodonJoinTheThreadAndNotifyTheAuthor(t *testing.T) {
 	if err != nil || len(notes) != 1 || notes[0].Type != "reply" || notes[0].Actor != bob["id"] {
 		t.Errorf("notifications = %v, %v", notes, err)
 	}
+	// surrey announces bob's Create exactly as he sent it (FEP-1b12), to group-aware followers.
+	queued, _ := env.store.ClaimFanOut(context.Background(), time.Now().Add(time.Hour), 100, time.Minute)
+	var wrapped map[string]any
+	for _, a := range queued {
+		if a.EmbedRaw != "" {
+			body, err := NewRenderer(env.iris, env.store).Activity(context.Background(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			json.Unmarshal(body, &wrapped)
+			if !a.GroupAwareOnly {
+				t.Error("a reply's Announce is not limited to group-aware followers")
+			}
+		}
+	}
+	if inner, _ := wrapped["object"].(map[string]any); wrapped["actor"] != "https://convene.test/c/surrey" || inner["id"] != reply["id"] {
+		t.Errorf("Announce = %v", wrapped)
+	}
 
 	// The author edits it; a third party's Update and Delete change nothing.
 	edit := mastodonCreate(p, "3", "<p>Count me in, twice</p>", thread.IRI)

@@ -112,20 +112,22 @@ func (in *Inbox) remotePostFrom(body []byte, actor string) (*service.RemotePost,
 
 // applyCreate files a created post: the embedded object (or, if only its IRI was sent, the
 // object fetched from its origin).
-func (in *Inbox) applyCreate(ctx context.Context, a *incoming, actor string) error {
+func (in *Inbox) applyCreate(ctx context.Context, a *incoming, actor string, activity []byte) error {
 	body, err := in.objectBody(ctx, a)
 	if err != nil || body == nil {
 		return err
 	}
-	return in.filePost(ctx, body, actor, 0)
+	return in.filePost(ctx, body, actor, 0, activity)
 }
 
 // filePost files one post, fetching its missing ancestors first (up to maxAncestors).
-func (in *Inbox) filePost(ctx context.Context, body []byte, actor string, depth int) error {
+// activity is the Create as its author sent it, when there was one.
+func (in *Inbox) filePost(ctx context.Context, body []byte, actor string, depth int, activity []byte) error {
 	rp, err := in.remotePostFrom(body, actor)
 	if err != nil || rp == nil {
 		return err
 	}
+	rp.Activity = activity
 	if rp.InReplyTo != "" && depth < maxAncestors && !in.iris.IsLocal(rp.InReplyTo) {
 		if err := in.fetchAncestor(ctx, rp.InReplyTo, depth+1); err != nil {
 			in.log.InfoContext(ctx, "could not fetch a reply's parent", "parent", rp.InReplyTo, "err", err)
@@ -154,7 +156,7 @@ func (in *Inbox) fetchAncestor(ctx context.Context, iri string, depth int) error
 	if _, err := in.resolver.Actor(ctx, head.AttributedTo[0]); err != nil {
 		return err
 	}
-	return in.filePost(ctx, doc.Body, head.AttributedTo[0], depth)
+	return in.filePost(ctx, doc.Body, head.AttributedTo[0], depth, nil)
 }
 
 // objectBody returns the activity's object as JSON: embedded as sent, or fetched by IRI.

@@ -23,6 +23,9 @@ type RemotePost struct {
 	Mentions  []string // local person IRIs it mentions
 	Public    bool
 	Published time.Time
+	// Activity is the Create exactly as its author sent it, for the community to announce
+	// unchanged; empty for posts fetched from their origin (ancestors, announced posts).
+	Activity []byte
 }
 
 // ReceivePost files a remote post where it belongs: a reply joins the thread of the post it
@@ -60,7 +63,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 	if parent.CommunityID == "" { // a thread of a community elsewhere, which announces it itself
 		p := s.remotePost(rp, parent.CommunityID, parent.CommunityIRI, parent.Visibility)
 		p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-		return p, s.fileRemotePost(ctx, nil, p)
+		return p, s.fileRemotePost(ctx, nil, p, nil)
 	}
 	c, err := s.store.FindCommunityByID(ctx, parent.CommunityID)
 	if err != nil {
@@ -73,7 +76,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 	}
 	p := s.remotePost(rp, c.ID, groupIRI(s, c), parent.Visibility)
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	return p, s.fileRemotePost(ctx, c, p)
+	return p, s.fileRemotePost(ctx, c, p, rp.Activity)
 }
 
 func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Post, error) {
@@ -97,7 +100,7 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 		}
 		p := s.remotePost(rp, c.ID, groupIRI(s, c), convene.VisibilityPublic)
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
-		return p, s.fileRemotePost(ctx, c, p)
+		return p, s.fileRemotePost(ctx, c, p, rp.Activity)
 	}
 	return nil, nil
 }
@@ -142,10 +145,11 @@ func truncateRunes(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-// fileRemotePost stores a remote post, lets a local community's followers hear of it (a new
-// public thread as a boost for everyone, a reply only to group-aware followers), and
-// notifies the local author it answers. c is nil for a community elsewhere.
-func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post) error {
+// fileRemotePost stores a remote post, lets a local community's followers hear of it, and
+// notifies the local author it answers. The community announces the author's Create as sent
+// (FEP-1b12; group-aware followers only for replies) and boosts a new public thread by id for
+// microblogs; without the original activity, only the id. c is nil for a community elsewhere.
+func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post, activity []byte) error {
 	group := p.CommunityIRI
 	now := s.timestamp()
 	defer s.notifyOutbox()
@@ -160,10 +164,20 @@ func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *c
 		if p.Visibility == convene.VisibilityPublic {
 			to = append([]string{convene.PublicIRI}, to...)
 		}
-		announce := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
-			To: to, GroupAwareOnly: !p.IsThread() || p.Visibility != convene.VisibilityPublic, Published: now}
-		if err := tx.EnqueueActivity(ctx, announce); err != nil {
-			return err
+		newThread := p.IsThread() && p.Visibility == convene.VisibilityPublic
+		if len(activity) > 0 {
+			wrapped := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+				EmbedRaw: string(activity), To: to, GroupAwareOnly: !newThread, Published: now}
+			if err := tx.EnqueueActivity(ctx, wrapped); err != nil {
+				return err
+			}
+		}
+		if newThread || len(activity) == 0 {
+			boost := &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+				To: to, GroupAwareOnly: !newThread, Published: now}
+			if err := tx.EnqueueActivity(ctx, boost); err != nil {
+				return err
+			}
 		}
 		return s.notifyParentAuthor(ctx, tx, p)
 	})
@@ -219,7 +233,7 @@ func (s *Service) Notifications(ctx context.Context, beforeID string, limit int)
 
 // ReceiveLike records a remote actor liking a post it may see; the like is announced to the
 // community's group-aware followers like a local one.
-func (s *Service) ReceiveLike(ctx context.Context, postIRI, actor, activityIRI string) error {
+func (s *Service) ReceiveLike(ctx context.Context, postIRI, actor, activityIRI string, activity []byte) error {
 	p, err := s.store.FindPostByIRI(ctx, postIRI)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return nil
@@ -234,8 +248,24 @@ func (s *Service) ReceiveLike(ctx context.Context, postIRI, actor, activityIRI s
 	if convene.ErrorCode(err) == convene.ECONFLICT {
 		return nil
 	}
-	if err != nil || p.AccountID == "" {
+	if err != nil {
 		return err
+	}
+	if p.CommunityID != "" && len(activity) > 0 {
+		c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
+		if err != nil {
+			return err
+		}
+		group, now := s.iris.Group(c.Slug), s.timestamp()
+		if err := s.store.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group,
+			Object: p.IRI, EmbedRaw: string(activity), To: []string{s.iris.Followers(group)}, GroupAwareOnly: true,
+			Published: now}); err != nil {
+			return err
+		}
+		s.notifyOutbox()
+	}
+	if p.AccountID == "" {
+		return nil
 	}
 	return s.store.CreateNotification(ctx, &convene.Notification{ID: convene.NewID(), AccountID: p.AccountID,
 		Type: "like", Actor: actor, PostID: p.ID, CreatedAt: s.timestamp()})
@@ -267,7 +297,7 @@ func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group
 	p := s.remotePost(rp, "", group, convene.VisibilityPublic)
 	if rp.InReplyTo == "" {
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
-		return p, s.fileRemotePost(ctx, nil, p)
+		return p, s.fileRemotePost(ctx, nil, p, nil)
 	}
 	parent, err := s.store.FindPostByIRI(ctx, rp.InReplyTo)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
@@ -277,5 +307,5 @@ func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group
 		return nil, err // a community announces only its own threads
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	return p, s.fileRemotePost(ctx, nil, p)
+	return p, s.fileRemotePost(ctx, nil, p, nil)
 }
