@@ -151,3 +151,26 @@ func TestCommunityOnlyPostsAreDeliveredToAcceptedFollowersOnly(t *testing.T) {
 		t.Errorf("a follower not yet accepted got %d deliveries of a community-only post", len(got))
 	}
 }
+
+func TestMentionsOfRemotePeopleAreResolvedAndDelivered(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	host := strings.TrimPrefix(p.srv.URL, "http://")
+	mia := member(t, env, "mia")
+	post, err := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T",
+		Body: "Welcome @bob@" + host + " and @ghost@" + host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(post.Content, `<a href="`+bob["id"].(string)+`">@bob@`+host+`</a>`) || strings.Contains(post.Content, "ghost</a>") {
+		t.Errorf("content = %s", post.Content)
+	}
+	if post.Mentions != bob["id"] {
+		t.Errorf("mentions = %q", post.Mentions)
+	}
+	activities, _ := env.store.ClaimFanOut(context.Background(), time.Now().Add(time.Hour), 100, time.Minute)
+	if len(activities) == 0 || activities[0].Type != "Create" || len(activities[0].Cc) != 1 || activities[0].Cc[0] != bob["id"] {
+		t.Errorf("the author's Create does not reach the mentioned person: %+v", activities[0])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -45,7 +46,15 @@ func newTestEnv(t *testing.T, d *db.DB) *testEnv {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	iris := NewIRIs("https", "convene.test")
-	svc := service.New(service.Config{Store: d, IRIs: iris, Logger: log, NewKeyPair: sharedActorKeys})
+	var resolver *Resolver
+	svc := service.New(service.Config{Store: d, IRIs: iris, Logger: log, NewKeyPair: sharedActorKeys,
+		ResolveHandle: func(ctx context.Context, handle string) (string, error) {
+			a, err := resolver.ResolveHandle(ctx, handle)
+			if err != nil {
+				return "", err
+			}
+			return a.IRI, nil
+		}})
 	ctx := convene.WithOperator(context.Background())
 	if _, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "alice", Email: "a@example.org",
 		Password: "correct horse battery", Role: convene.RoleAdmin}); err != nil {
@@ -59,7 +68,7 @@ func newTestEnv(t *testing.T, d *db.DB) *testEnv {
 	}
 	fetcher := NewFetcher(FetcherConfig{AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		Timeout: 5 * time.Second, AllowHost: BlockCheck(d)})
-	resolver := NewResolver(d, iris, fetcher, log, nil)
+	resolver = NewResolver(d, iris, fetcher, log, nil)
 	return &testEnv{t: t, store: d, svc: svc, iris: iris, fetcher: fetcher, resolver: resolver,
 		inbox: NewInbox(d, svc, resolver, iris, log), keys: NewKeyring(d, iris)}
 }
@@ -101,6 +110,10 @@ func (p *peer) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(int(code))
 		return
 	}
+	if r.URL.Path == "/.well-known/webfinger" {
+		p.serveWebFinger(w, r)
+		return
+	}
 	p.mu.Lock()
 	body, ok := p.docs[r.URL.Path]
 	gone := p.gone[r.URL.Path]
@@ -115,6 +128,23 @@ func (p *peer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/activity+json")
 	w.Write(body)
+}
+
+// serveWebFinger answers acct:NAME@host for every actor served, by its preferredUsername.
+func (p *peer) serveWebFinger(w http.ResponseWriter, r *http.Request) {
+	resource := strings.TrimPrefix(r.URL.Query().Get("resource"), "acct:")
+	name, _, _ := strings.Cut(resource, "@")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, body := range p.docs {
+		var doc struct{ ID, PreferredUsername string }
+		if json.Unmarshal(body, &doc) == nil && doc.PreferredUsername == name && doc.ID != "" {
+			w.Header().Set("Content-Type", "application/jrd+json")
+			fmt.Fprintf(w, `{"subject":"acct:%s","links":[{"rel":"self","type":"application/activity+json","href":%q}]}`, resource, doc.ID)
+			return
+		}
+	}
+	http.NotFound(w, r)
 }
 
 // serveDoc serves body at path (replacing what was there).

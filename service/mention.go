@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/convene-social/convene"
 )
@@ -12,20 +13,25 @@ import (
 var mentionPattern = regexp.MustCompile(`(?i)(^|[\s(>])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@([a-z0-9.-]+(?::\d+)?))?`)
 
 // linkMentions turns mentions of local accounts and communities (@name, or @name@ourdomain)
-// into markdown links to their actors, and returns the mentioned actors' IRIs. Mentions of
-// names that do not exist here, or of other servers, stay text.
+// and, when a resolver is configured, of actors elsewhere (@name@host) into markdown links to
+// their actors, and returns the mentioned actors' IRIs. Names that resolve to nothing stay text.
 func (s *Service) linkMentions(ctx context.Context, source string) (string, []string) {
 	var mentioned []string
 	seen := map[string]bool{}
 	linked := mentionPattern.ReplaceAllStringFunc(source, func(m string) string {
 		parts := mentionPattern.FindStringSubmatch(m)
 		lead, name, host := parts[1], convene.NormalizeName(parts[2]), strings.ToLower(parts[3])
-		if host != "" && host != s.iris.Domain() {
-			return m
+		var iri string
+		if host == "" || host == s.iris.Domain() {
+			iri = s.localActorIRIByName(ctx, name)
+		} else {
+			iri = s.remoteActorIRI(ctx, name+"@"+host)
 		}
-		iri := s.localActorIRIByName(ctx, name)
 		if iri == "" {
 			return m
+		}
+		if host != "" && host != s.iris.Domain() {
+			name += "@" + host
 		}
 		if !seen[iri] {
 			seen[iri] = true
@@ -34,6 +40,23 @@ func (s *Service) linkMentions(ctx context.Context, source string) (string, []st
 		return lead + "[@" + name + "](" + iri + ")"
 	})
 	return linked, mentioned
+}
+
+// remoteMentionTimeout bounds the WebFinger lookups one post may make.
+const remoteMentionTimeout = 5 * time.Second
+
+func (s *Service) remoteActorIRI(ctx context.Context, handle string) string {
+	if s.resolve == nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, remoteMentionTimeout)
+	defer cancel()
+	iri, err := s.resolve(ctx, "@"+handle)
+	if err != nil {
+		s.log.InfoContext(ctx, "mention not resolved", "handle", handle, "err", err)
+		return ""
+	}
+	return iri
 }
 
 func (s *Service) localActorIRIByName(ctx context.Context, name string) string {

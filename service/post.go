@@ -148,7 +148,7 @@ func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene
 		authorTo = append(authorTo, parentAuthor)
 	}
 	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: p.AuthorIRI, Object: p.IRI,
-		To: authorTo, Published: now}
+		To: authorTo, Cc: strings.Fields(p.Mentions), Published: now}
 	if err := tx.EnqueueActivity(ctx, activity); err != nil || c == nil {
 		return err
 	}

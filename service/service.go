@@ -4,6 +4,7 @@
 package service
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -23,6 +24,9 @@ type Config struct {
 	NewKeyPair func() (convene.KeyPair, error)
 	// OutboxNotify, if set, is called after a use-case queued activities, to wake delivery.
 	OutboxNotify func()
+	// ResolveHandle, if set, finds the actor IRI of a remote @name@host (federation's
+	// WebFinger), so mentions of people elsewhere become links and reach them.
+	ResolveHandle func(ctx context.Context, handle string) (string, error)
 }
 
 // Service runs the use-cases.
@@ -34,6 +38,7 @@ type Service struct {
 	now          func() time.Time
 	newKeyPair   func() (convene.KeyPair, error)
 	outboxNotify func()
+	resolve      func(ctx context.Context, handle string) (string, error)
 }
 
 // New returns a Service for cfg.
@@ -46,6 +51,7 @@ func New(cfg Config) *Service {
 		now:          cfg.Now,
 		newKeyPair:   cfg.NewKeyPair,
 		outboxNotify: cfg.OutboxNotify,
+		resolve:      cfg.ResolveHandle,
 	}
 	if s.registration == "" {
 		s.registration = convene.RegistrationApproval

@@ -63,7 +63,7 @@ func setupUserCreate(fs *flag.FlagSet) func(context.Context, *app, []string) err
 			return err
 		}
 		defer d.Close()
-		acct, err := a.newService(d, a.iris(), nil).CreateAccount(convene.WithOperator(ctx), service.AccountCreate{
+		acct, err := a.newService(d, a.iris(), nil, nil).CreateAccount(convene.WithOperator(ctx), service.AccountCreate{
 			Username: args[0], Email: *email, Password: pw, Role: role,
 		})
 		if err != nil {
@@ -89,7 +89,7 @@ func setupCommunityCreate(fs *flag.FlagSet) func(context.Context, *app, []string
 			return err
 		}
 		defer d.Close()
-		c, err := a.newService(d, a.iris(), nil).CreateCommunity(convene.WithOperator(ctx), service.CommunityCreate{
+		c, err := a.newService(d, a.iris(), nil, nil).CreateCommunity(convene.WithOperator(ctx), service.CommunityCreate{
 			Slug: args[0], Name: *name, Summary: *summary, Region: *region, Owner: *owner,
 			FollowPolicy: convene.FollowPolicy(*policy),
 		})
@@ -149,5 +149,5 @@ func (a *app) withService(ctx context.Context, fn func(*service.Service) error) 
 		return err
 	}
 	defer d.Close()
-	return fn(a.newService(d, a.iris(), nil))
+	return fn(a.newService(d, a.iris(), nil, nil))
 }

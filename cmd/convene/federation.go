@@ -24,7 +24,13 @@ type fed struct {
 // The service is created here too, since it must wake the deliverer.
 func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Service, error) {
 	f := &fed{iris: federation.NewIRIs(a.cfg.Protocol, a.cfg.Domain)}
-	svc := a.newService(d, f.iris, func() { f.deliverer.Kick() })
+	svc := a.newService(d, f.iris, func() { f.deliverer.Kick() }, func(ctx context.Context, handle string) (string, error) {
+		actor, err := f.resolver.ResolveHandle(ctx, handle)
+		if err != nil {
+			return "", err
+		}
+		return actor.IRI, nil
+	})
 	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
 		return nil, nil, fmt.Errorf("instance actor keys: %w", err)
 	}

@@ -129,10 +129,10 @@ func (a *app) openDB(ctx context.Context) (*db.DB, error) {
 	return d, nil
 }
 
-func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func()) *service.Service {
+func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func(), resolve func(context.Context, string) (string, error)) *service.Service {
 	return service.New(service.Config{
 		Store: d, IRIs: iris, Registration: convene.RegistrationMode(a.cfg.Registration), Logger: a.log,
-		OutboxNotify: outboxNotify,
+		OutboxNotify: outboxNotify, ResolveHandle: resolve,
 	})
 }
 
