@@ -237,6 +237,7 @@ type IRIs interface {
 	Followers(actor string) string
 	Activity(id string) string
 	Post(id string) string
+	Tag(name string) string
 	// LocalActor says which local actor an IRI names ("person", "group" or "instance").
 	LocalActor(iri string) (kind, name string, ok bool)
 }

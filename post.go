@@ -49,6 +49,7 @@ type Post struct {
 	Content      string     `db:"content"`    // HTML: rendered from Source, or sanitized remote HTML
 	Source       string     `db:"source"`     // markdown, for local posts
 	Mentions     string     `db:"mentions"`   // IRIs of the actors it mentions, space-separated
+	Tags         []string   `db:"-"`          // its hashtags, lowercase, without '#' (written on create)
 	Visibility   Visibility `db:"visibility"`
 	ReplyCount   int        `db:"reply_count"`
 	LikeCount    int        `db:"like_count"`
@@ -64,6 +65,7 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
+	Tag          string // posts carrying this hashtag (lowercase, without '#')
 	ThreadID     string // all posts of a thread (then oldest first)
 	ThreadsOnly  bool
 	PublicOnly   bool
@@ -79,6 +81,7 @@ type PostStore interface {
 	FindPostByID(ctx context.Context, id string) (*Post, error)
 	FindPostByIRI(ctx context.Context, iri string) (*Post, error)
 	FindPosts(ctx context.Context, f PostFilter) ([]*Post, error)
+	FindPostTags(ctx context.Context, postID string) ([]string, error)
 	// UpdatePost writes title, content, source, visibility and edited_at.
 	UpdatePost(ctx context.Context, p *Post) error
 	// TombstonePost empties a post's content and marks it deleted.

@@ -32,6 +32,11 @@ func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
 		if err != nil {
 			return fmt.Errorf("create post: %w", err)
 		}
+		for _, tag := range p.Tags {
+			if _, err := t.execContext(ctx, `INSERT INTO post_tags (post_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, tag); err != nil {
+				return fmt.Errorf("tag post: %w", err)
+			}
+		}
 		if p.ParentID == "" {
 			return nil
 		}
@@ -68,6 +73,9 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 	if f.CommunityIRI != "" {
 		w.add("community_iri = ?", f.CommunityIRI)
 	}
+	if f.Tag != "" {
+		w.add("id IN (SELECT post_id FROM post_tags WHERE tag = ?)", f.Tag)
+	}
 	if f.ThreadID != "" {
 		w.add("thread_id = ?", f.ThreadID)
 	}
@@ -93,6 +101,15 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 		normalizePost(p)
 	}
 	return list, nil
+}
+
+// FindPostTags implements convene.PostStore.
+func (s *store) FindPostTags(ctx context.Context, postID string) ([]string, error) {
+	var tags []string
+	if err := s.selectContext(ctx, &tags, `SELECT tag FROM post_tags WHERE post_id = ? ORDER BY tag`, postID); err != nil {
+		return nil, fmt.Errorf("find post tags: %w", err)
+	}
+	return tags, nil
 }
 
 // UpdatePost implements convene.PostStore.

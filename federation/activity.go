@@ -78,7 +78,35 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 		}
 		extra = map[string]any{"object": raw}
 	}
-	return Serialize(t, extra)
+	m, err := serializeMap(t, extra)
+	if err != nil {
+		return nil, err
+	}
+	if note, ok := m["object"].(map[string]any); ok && note["type"] == "Note" && (a.Type == "Create" || a.Type == "Update") {
+		if err := r.addHashtags(ctx, note, a.Object); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
+
+// addHashtags adds a post's hashtags to its Note's tags as Mastodon writes them
+// ({type: Hashtag, href, name: "#tag"}); go-fed v1.0.0 has no Hashtag type.
+func (r *Renderer) addHashtags(ctx context.Context, note map[string]any, postIRI string) error {
+	p, err := r.store.FindPostByIRI(ctx, postIRI)
+	if err != nil {
+		return err
+	}
+	tags, err := r.store.FindPostTags(ctx, p.ID)
+	if err != nil || len(tags) == 0 {
+		return err
+	}
+	list, _ := note["tag"].([]any)
+	for _, tag := range tags {
+		list = append(list, map[string]any{"type": "Hashtag", "href": r.iris.Tag(tag), "name": "#" + tag})
+	}
+	note["tag"] = list
+	return nil
 }
 
 func (r *Renderer) activityType(ctx context.Context, a *convene.Activity, depth int) (activityType, error) {
@@ -193,7 +221,14 @@ func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Serialize(r.iris.PostToNote(p, refs), nil)
+	m, err := serializeMap(r.iris.PostToNote(p, refs), nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.addHashtags(ctx, m, p.IRI); err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
 }
 
 // innerToType renders an embedded activity, which keeps the id its author gave it.

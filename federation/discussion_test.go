@@ -34,7 +34,7 @@ func TestThreadAndReplyRenderAsNotesPeersUnderstand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := env.svc.Reply(otto, thread.ID, "Me!")
+	reply, err := env.svc.Reply(otto, thread.ID, "Me! #walks")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,18 +59,21 @@ func TestThreadAndReplyRenderAsNotesPeersUnderstand(t *testing.T) {
 	want := map[string]any{
 		"type": "Note", "id": reply.IRI, "attributedTo": "https://convene.test/u/otto", "inReplyTo": thread.IRI,
 		"audience": "https://convene.test/c/surrey", "context": thread.IRI + "/context", "replies": reply.IRI + "/replies",
-		"content": "<p>Me!</p>\n",
+		"content": `<p>Me! <a href="https://convene.test/tags/walks">#walks</a></p>` + "\n",
 	}
 	for k, v := range want {
 		if note[k] != v {
 			t.Errorf("note %s = %v, want %v", k, note[k], v)
 		}
 	}
-	if src, _ := note["source"].(map[string]any); src["content"] != "Me!" || src["mediaType"] != "text/markdown" {
+	if src, _ := note["source"].(map[string]any); src["content"] != "Me! #walks" || src["mediaType"] != "text/markdown" {
 		t.Errorf("source = %v", note["source"])
 	}
-	if tags, _ := note["tag"].([]any); len(tags) != 1 || tags[0].(map[string]any)["href"] != "https://convene.test/u/mia" {
+	tags, _ := note["tag"].([]any)
+	if len(tags) != 2 || tags[0].(map[string]any)["href"] != "https://convene.test/u/mia" {
 		t.Errorf("the reply does not mention the author it answers: %v", note["tag"])
+	} else if h := tags[1].(map[string]any); h["type"] != "Hashtag" || h["name"] != "#walks" || h["href"] != "https://convene.test/tags/walks" {
+		t.Errorf("hashtag = %v", h)
 	}
 	if to, _ := note["to"].([]any); len(to) == 0 || to[0] != convene.PublicIRI {
 		t.Errorf("to = %v", note["to"])

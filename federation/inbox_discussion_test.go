@@ -23,6 +23,7 @@ func mastodonCreate(p *peer, n, content, inReplyTo string, mentions ...string) m
 		tags = append(tags, map[string]any{"type": "Mention", "href": m, "name": "@surrey@convene.test"})
 		cc = append(cc, m)
 	}
+	tags = append(tags, map[string]any{"type": "Hashtag", "href": p.IRI("https://mastodon.example/tags/walking"), "name": "#Walking"})
 	var reply any
 	if inReplyTo != "" {
 		reply = inReplyTo
@@ -89,6 +90,9 @@ func TestMastodonMentionStartsAThread(t *testing.T) {
 	}
 	if strings.Contains(th.Content, "<script") || !strings.Contains(th.Content, `rel="nofollow noopener noreferrer"`) {
 		t.Errorf("content not sanitized: %s", th.Content)
+	}
+	if tagged, _ := env.svc.TaggedPosts(context.Background(), "walking", "", 10); len(tagged) != 1 {
+		t.Errorf("the status's Hashtag tag was not kept: %d tagged", len(tagged))
 	}
 }
 

@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/service"
@@ -37,6 +40,7 @@ type noteDoc struct {
 type tagDoc struct {
 	Type typeName `json:"type"`
 	Href string   `json:"href"`
+	Name string   `json:"name"`
 }
 
 // refs is a property that may be one IRI, one object or a list of either.
@@ -66,6 +70,19 @@ func (r *refs) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// validTag accepts what a hashtag may be: letters, digits and underscores, at most 100 bytes.
+func validTag(tag string) bool {
+	if tag == "" || len(tag) > 100 {
+		return false
+	}
+	for _, r := range tag {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
 // isPublic accepts the three spellings of the public collection peers use.
 func isPublic(iri string) bool {
 	return iri == convene.PublicIRI || iri == "as:Public" || iri == "Public"
@@ -88,8 +105,13 @@ func (in *Inbox) remotePostFrom(body []byte, actor string) (*service.RemotePost,
 	seen := map[string]bool{}
 	addressees := append(append(append(refs{}, n.To...), n.Cc...), n.Audience...)
 	for _, t := range n.Tag {
-		if t.Type == "Mention" {
+		switch {
+		case t.Type == "Mention":
 			addressees = append(addressees, t.Href)
+		case t.Type == "Hashtag" && len(rp.Tags) < 20:
+			if tag := strings.ToLower(strings.TrimPrefix(t.Name, "#")); validTag(tag) && !slices.Contains(rp.Tags, tag) {
+				rp.Tags = append(rp.Tags, tag)
+			}
 		}
 	}
 	for _, iri := range addressees {

@@ -32,6 +32,7 @@ func (u IRIs) SharedInbox() string           { return u.base + "/inbox" }
 func (u IRIs) Activity(id string) string     { return u.base + "/a/" + id }
 func (u IRIs) Post(id string) string         { return u.base + "/p/" + id }
 func (u IRIs) Event(id string) string        { return u.base + "/e/" + id }
+func (u IRIs) Tag(name string) string        { return u.base + "/tags/" + name }
 
 // Collections and keys hang off the actor's id.
 func (u IRIs) Inbox(actor string) string      { return actor + "/inbox" }

@@ -38,6 +38,16 @@ var arrayFields = map[string]bool{
 // go-fed v1.0.0 has no property for (manuallyApprovesFollowers, endpoints, …), under our
 // @context, with arrays where peers expect arrays. Extra keys override t's.
 func Serialize(t vocab.Type, extra map[string]any) ([]byte, error) {
+	m, err := serializeMap(t, extra)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
+}
+
+// serializeMap is Serialize before the JSON encoding, for callers that patch nested parts
+// go-fed has no type for (Hashtag tags).
+func serializeMap(t vocab.Type, extra map[string]any) (map[string]any, error) {
 	m, err := streams.Serialize(t)
 	if err != nil {
 		return nil, fmt.Errorf("serialize %s: %w", t.GetTypeName(), err)
@@ -47,7 +57,7 @@ func Serialize(t vocab.Type, extra map[string]any) ([]byte, error) {
 	}
 	m["@context"] = jsonLDContext
 	normalizeArrays(m)
-	return json.Marshal(m)
+	return m, nil
 }
 
 // normalizeArrays wraps single values of arrayFields in arrays, in nested objects too.

@@ -64,3 +64,12 @@ type PostView struct {
 	Content   template.HTML // rendered or sanitized before it was stored
 	Published time.Time
 }
+
+// TagPage lists the public posts carrying a hashtag.
+type TagPage struct {
+	Layout
+	Tag   string
+	Posts []PostView
+}
+
+func (*TagPage) template() string { return "tag" }

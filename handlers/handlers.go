@@ -87,6 +87,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/c/{slug}/feed.{format:rss|atom}", s.handleFeed).Methods(get...)
 	r.HandleFunc("/a/{id}", s.handleActivity).Methods(get...)
 	r.HandleFunc("/p/{id}", s.handlePost).Methods(get...)
+	r.HandleFunc("/tags/{tag}", s.handleTag).Methods(get...)
 	r.HandleFunc("/p/{id}/{collection:context|replies}", s.handlePostCollection).Methods(get...)
 	r.HandleFunc("/u/{name}/{collection:followers|following|outbox|featured}", s.handleCollection).Methods(get...)
 	r.HandleFunc("/c/{slug}/{collection:followers|following|outbox|featured|moderators}", s.handleCollection).Methods(get...)

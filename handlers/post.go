@@ -98,3 +98,20 @@ func postView(p *convene.Post) frontend.PostView {
 		Content: trustedHTML(p.Content), Published: p.PublishedAt,
 	}
 }
+
+// handleTag lists public posts with a hashtag: where #tag links in posts lead.
+func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
+	tag := mux.Vars(r)["tag"]
+	posts, err := s.svc.TaggedPosts(r.Context(), tag, "", 50)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	page := &frontend.TagPage{Layout: frontend.Layout{Title: "#" + tag, Instance: s.domain}, Tag: strings.ToLower(tag)}
+	for _, p := range posts {
+		if p.DeletedAt == nil {
+			page.Posts = append(page.Posts, postView(p))
+		}
+	}
+	s.renderPage(w, r, page)
+}

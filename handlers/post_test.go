@@ -82,3 +82,21 @@ func TestFeedsListPublicThreadsOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestTagPage(t *testing.T) {
+	h, svc := newServerWith(t, nil, false)
+	ctx := convene.WithOperator(context.Background())
+	mia, _ := svc.CreateAccount(ctx, service.AccountCreate{Username: "mia", Email: "m@example.org", Password: "correct horse battery"})
+	svc.CreateCommunity(ctx, service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "mia"})
+	asMia := convene.WithPrincipal(context.Background(), convene.Principal{Account: mia})
+	if _, err := svc.CreateThread(asMia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "Walks in #Surrey"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := get(h, "/tags/surrey")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Walks in") || !strings.Contains(rec.Body.String(), "<h1>#surrey</h1>") {
+		t.Errorf("tag page = %d:\n%s", rec.Code, rec.Body)
+	}
+	if rec := get(h, "/tags/nothing"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "No public posts") {
+		t.Errorf("empty tag page = %d", rec.Code)
+	}
+}

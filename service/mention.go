@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,4 +89,29 @@ func (s *Service) notifyMentioned(ctx context.Context, tx convene.Store, p *conv
 		}
 	}
 	return nil
+}
+
+// hashtagPattern finds #tag (letters, digits, underscores) not inside a word; "# Title" is a
+// markdown heading, not a tag.
+var hashtagPattern = regexp.MustCompile(`(^|[\s(>])#([\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)`)
+
+// maxTags bounds the hashtags one post may carry.
+const maxTags = 20
+
+// linkHashtags turns #tags into links to the instance's tag pages and returns the tags,
+// lowercase and without '#'.
+func (s *Service) linkHashtags(source string) (string, []string) {
+	var tags []string
+	linked := hashtagPattern.ReplaceAllStringFunc(source, func(m string) string {
+		parts := hashtagPattern.FindStringSubmatch(m)
+		tag := strings.ToLower(parts[2])
+		if len(tags) >= maxTags && !slices.Contains(tags, tag) {
+			return m
+		}
+		if !slices.Contains(tags, tag) {
+			tags = append(tags, tag)
+		}
+		return parts[1] + "[#" + parts[2] + "](" + s.iris.Tag(tag) + ")"
+	})
+	return linked, tags
 }

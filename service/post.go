@@ -91,7 +91,17 @@ func (s *Service) newPost(author *convene.Account, communityID, communityIRI, bo
 // render sets a local post's HTML from its markdown, with its mentions linked.
 func (s *Service) render(ctx context.Context, p *convene.Post) {
 	linked, mentioned := s.linkMentions(ctx, p.Source)
+	linked, p.Tags = s.linkHashtags(linked)
 	p.Content, p.Mentions = RenderMarkdown(linked), strings.Join(mentioned, " ")
+}
+
+// TaggedPosts lists public posts carrying a hashtag, newest first.
+func (s *Service) TaggedPosts(ctx context.Context, tag, beforeID string, limit int) ([]*convene.Post, error) {
+	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
+	if tag == "" || len(tag) > 100 {
+		return nil, convene.Errorf(convene.EINVALID, "not a hashtag")
+	}
+	return s.store.FindPosts(ctx, convene.PostFilter{Tag: tag, PublicOnly: true, BeforeID: beforeID, Limit: limit})
 }
 
 // publishPost stores a new local post with its federation.

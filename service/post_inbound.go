@@ -21,6 +21,7 @@ type RemotePost struct {
 	InReplyTo string   // the post it answers, if any
 	Groups    []string // local community IRIs it addresses or mentions
 	Mentions  []string // local person IRIs it mentions
+	Tags      []string // its hashtags, lowercase, without '#'
 	Public    bool
 	Published time.Time
 	// Activity is the Create exactly as its author sent it, for the community to announce
@@ -113,7 +114,7 @@ func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v 
 	if published.IsZero() || published.After(now) {
 		published = now
 	}
-	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author,
+	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author, Tags: rp.Tags,
 		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
 }
 

@@ -240,3 +240,28 @@ func TestMentionsOfLocalActorsBecomeLinksAndNotify(t *testing.T) {
 		t.Errorf("otto's notifications = %v", notes)
 	}
 }
+
+func TestHashtagsBecomeLinksAndTagPages(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
+	p, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T",
+		Body: "# Heading\n\nWalks in #Surrey and #Surrey again, #2026 is no tag, #café_culture is.\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Content, `<a href="https://convene.test/tags/surrey">#Surrey</a>`) || strings.Contains(p.Content, "/tags/2026") ||
+		!strings.Contains(p.Content, "<h1>Heading</h1>") {
+		t.Errorf("content = %s", p.Content)
+	}
+	tagged, err := x.svc.TaggedPosts(context.Background(), "#SURREY", "", 10)
+	if err != nil || len(tagged) != 1 || tagged[0].ID != p.ID {
+		t.Errorf("TaggedPosts = %v, %v", tagged, err)
+	}
+	if tagged, _ := x.svc.TaggedPosts(context.Background(), "café_culture", "", 10); len(tagged) != 1 {
+		t.Error("a unicode tag was not stored")
+	}
+	secret, _ := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "#surrey inside",
+		Visibility: convene.VisibilityCommunity})
+	if tagged, _ := x.svc.TaggedPosts(context.Background(), "surrey", "", 10); len(tagged) != 1 || tagged[0].ID == secret.ID {
+		t.Error("a community-only post is on the public tag page")
+	}
+}

@@ -31,6 +31,13 @@ CREATE INDEX posts_remote_community_threads ON posts (community_iri, id) WHERE p
 CREATE INDEX posts_thread ON posts (thread_id, id);
 CREATE INDEX posts_author ON posts (author_iri, id);
 
+-- Hashtags of posts, for tag pages.
+CREATE TABLE post_tags (
+	post_id TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+	tag TEXT NOT NULL,
+	PRIMARY KEY (tag, post_id)
+);
+
 CREATE TABLE likes (
 	post_id TEXT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
 	actor_iri TEXT NOT NULL,
