@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -388,5 +389,88 @@ func TestModeratorRemovalOfARemotePostIsAnnounced(t *testing.T) {
 	body, err := NewRenderer(env.iris, env.store).Activity(context.Background(), activities[1])
 	if err != nil || !strings.Contains(string(body), `"type":"Tombstone"`) {
 		t.Errorf("Announce{Delete} = %s, %v", body, err)
+	}
+}
+
+// recorded reads a discussion payload from testdata/peers with hosts and ids rewritten.
+func recorded(t *testing.T, file string, replace ...string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/peers/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(strings.NewReplacer(replace...).Replace(string(raw))), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestRecordedMastodonReplyAndDelete(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "Which laptop?", Body: "Advice welcome"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	rewrite := []string{
+		"https://mastodon.madrid/users/felix", bob["id"].(string), // felix signs as the peer's recorded actor
+		"https://mastodon.madrid", p.srv.URL,
+		"https://mamot.fr/users/retiolus/statuses/107224244380204526", thread.IRI,
+		"https://mamot.fr/users/retiolus", "https://convene.test/u/mia",
+	}
+	create := recorded(t, "mastodon/create_note_reply.json", rewrite...)
+	if err := p.post(env, create, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	posts, _ := env.svc.Thread(context.Background(), thread.ID)
+	if len(posts) != 2 || !strings.Contains(posts[1].Content, "never been disappointed by a thinkpad") {
+		t.Fatalf("thread = %d posts", len(posts))
+	}
+	if notes, _ := env.svc.Notifications(mia, "", 10); len(notes) != 1 {
+		t.Errorf("mia was not notified of the reply")
+	}
+	del := recorded(t, "mastodon/delete_note.json", rewrite...)
+	if err := p.post(env, del, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if got, _ := env.svc.FindPost(context.Background(), posts[1].ID); got.DeletedAt == nil {
+		t.Error("the recorded Delete did not tombstone the reply")
+	}
+}
+
+func TestRecordedLemmyAnnounceOfAPage(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	p := newPeer(t, "lemmy")
+	group := p.addActor("group.json")
+	author := p.addActor("person.json")
+	groupIRI := group["id"].(string)
+	rewrite := []string{
+		"http://enterprise.lemmy.ml/c/main", groupIRI,
+		"http://enterprise.lemmy.ml/u/lemmy_beta", author["id"].(string),
+		"http://enterprise.lemmy.ml", p.srv.URL,
+	}
+	announce := recorded(t, "lemmy/announce_create_page.json", rewrite...)
+	page := announce["object"].(map[string]any)["object"].(map[string]any)
+	page["content"] = "<p>hello from lemmy</p>"
+	body, _ := json.Marshal(page)
+	p.serveDoc(pathOf(page["id"].(string)), body)
+	remote, err := env.resolver.Actor(context.Background(), groupIRI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := env.svc.FollowRemote(convene.WithOperator(context.Background()), "surrey", remote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.store.UpdateFollowState(context.Background(), f.ID, convene.FollowAccepted, f.CreatedAt)
+	if err := p.post(env, announce, keyIDOf(group)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	threads, _ := env.svc.CommunityThreadsOf(context.Background(), groupIRI, "", 10)
+	if len(threads) != 1 || threads[0].Title != "post 4" || threads[0].Content != "<p>hello from lemmy</p>" {
+		t.Fatalf("threads = %+v", threads)
 	}
 }
