@@ -21,8 +21,13 @@ func (in *Inbox) applyAnnounce(ctx context.Context, a *incoming, group string) e
 		}
 		return err
 	}
-	if inner := a.Object.Object; inner != nil && (inner.Type == "Update" || inner.Type == "Delete") {
-		return in.applyAnnouncedChange(ctx, inner, group)
+	if inner := a.Object.Object; inner != nil {
+		switch inner.Type {
+		case "Update", "Delete":
+			return in.applyAnnouncedChange(ctx, inner, group)
+		case "Like", "Undo":
+			return in.applyAnnouncedVote(ctx, inner, group)
+		}
 	}
 	postIRI := announcedPost(a)
 	if postIRI == "" || !isHTTPURL(postIRI) {
@@ -119,4 +124,29 @@ func (in *Inbox) applyAnnouncedChange(ctx context.Context, change *incoming, gro
 		return err
 	}
 	return in.svc.ReceivePostUpdate(ctx, *rp)
+}
+
+// applyAnnouncedVote counts a like (or its undo) that a followed community relays for one of
+// its own posts. The inner activity is not signed by its author, so it is believed only about
+// a post of that community: a community can inflate nothing but its own threads' counts.
+func (in *Inbox) applyAnnouncedVote(ctx context.Context, vote *incoming, group string) error {
+	postIRI, liker := vote.Object.ID, vote.Actor.ID
+	if vote.Type == "Undo" {
+		inner := vote.Object.Object
+		if inner == nil || inner.Type != "Like" || inner.Actor.ID != liker {
+			return nil
+		}
+		postIRI = inner.Object.ID
+	}
+	p, err := in.store.FindPostByIRI(ctx, postIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND || (err == nil && p.CommunityIRI != group) || !isHTTPURL(liker) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if vote.Type == "Undo" {
+		return in.svc.ReceiveUnlike(ctx, postIRI, liker)
+	}
+	return in.svc.ReceiveLike(ctx, postIRI, liker, vote.ID, nil)
 }

@@ -473,4 +473,20 @@ func TestRecordedLemmyAnnounceOfAPage(t *testing.T) {
 	if len(threads) != 1 || threads[0].Title != "post 4" || threads[0].Content != "<p>hello from lemmy</p>" {
 		t.Fatalf("threads = %+v", threads)
 	}
+
+	// The community relays a member's vote on it, then its undo.
+	voter := p.srv.URL + "/u/voter"
+	like := map[string]any{"id": p.srv.URL + "/activities/like/1", "type": "Like", "actor": voter, "object": threads[0].IRI}
+	for i, inner := range []map[string]any{like, {"id": p.srv.URL + "/activities/undo/1", "type": "Undo", "actor": voter, "object": like}} {
+		relay := map[string]any{"id": p.srv.URL + "/activities/announce/vote/" + string(rune('a'+i)), "type": "Announce",
+			"actor": groupIRI, "object": inner}
+		if err := p.post(env, relay, keyIDOf(group)); err != nil {
+			t.Fatal(err)
+		}
+		env.applyAll()
+		got, _ := env.svc.FindPost(context.Background(), threads[0].ID)
+		if want := 1 - i; got.LikeCount != want {
+			t.Errorf("after the relayed %s: likes = %d, want %d", inner["type"], got.LikeCount, want)
+		}
+	}
 }
