@@ -490,3 +490,25 @@ func TestRecordedLemmyAnnounceOfAPage(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingAncestorsAreFetchedFromTheirOrigin(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	// bob's first reply never reached us; only his server has it.
+	first := mastodonCreate(p, "20", "<p>first</p>", thread.IRI)["object"].(map[string]any)
+	body, _ := json.Marshal(first)
+	p.serveDoc(pathOf(first["id"].(string)), body)
+	// His answer to himself arrives, pointing at the reply we never saw.
+	second := mastodonCreate(p, "21", "<p>second</p>", first["id"].(string))
+	if err := p.post(env, second, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	posts, _ := env.svc.Thread(context.Background(), thread.ID)
+	if len(posts) != 3 || posts[1].IRI != first["id"] || posts[2].ParentID != posts[1].ID {
+		t.Fatalf("thread has %d posts, want the fetched ancestor and the reply", len(posts))
+	}
+}
