@@ -64,6 +64,13 @@ func TestMastodonMentionStartsAThread(t *testing.T) {
 	env := newTestEnv(t, dbtest.OpenSQLite(t))
 	p := newPeer(t, "mastodon")
 	bob := p.addActor("person.json")
+	// Remote people may start threads only where the policy admits followers.
+	ctx := convene.WithOperator(context.Background())
+	surrey, _ := env.svc.FindCommunity(ctx, "surrey")
+	surrey.PostingPolicy = convene.PostingFollowers
+	if err := env.store.UpdateCommunity(ctx, surrey); err != nil {
+		t.Fatal(err)
+	}
 	mention := `<p><span class="h-card"><a href="https://convene.test/c/surrey" class="u-url mention">@<span>surrey</span></a></span> Walk on Saturday?<br>Meet at ten <script>alert(1)</script></p>`
 	status := mastodonCreate(p, "1", mention, "", "https://convene.test/c/surrey")
 
@@ -510,5 +517,35 @@ func TestMissingAncestorsAreFetchedFromTheirOrigin(t *testing.T) {
 	posts, _ := env.svc.Thread(context.Background(), thread.ID)
 	if len(posts) != 3 || posts[1].IRI != first["id"] || posts[2].ParentID != posts[1].ID {
 		t.Fatalf("thread has %d posts, want the fetched ancestor and the reply", len(posts))
+	}
+}
+
+func TestPrivateRepliesAndMembersOnlyPolicyKeepRemotePostsOut(t *testing.T) {
+	env := newTestEnv(t, dbtest.OpenSQLite(t))
+	mia := member(t, env, "mia")
+	thread, _ := env.svc.CreateThread(mia, service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	p := newPeer(t, "mastodon")
+	bob := p.addActor("person.json")
+	followSurrey(t, env, p, bob)
+	// A direct message answering a public thread stays private: it is not filed.
+	dm := mastodonCreate(p, "30", "<p>just between us</p>", thread.IRI, "https://convene.test/u/mia")
+	for _, doc := range []map[string]any{dm, dm["object"].(map[string]any)} {
+		doc["to"], doc["cc"] = []any{"https://convene.test/u/mia"}, []any{}
+	}
+	if err := p.post(env, dm, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	// surrey's default policy (members) admits local members only: a follower's mention
+	// does not start a thread.
+	mention := mastodonCreate(p, "31", "<p>@surrey new topic</p>", "", "https://convene.test/c/surrey")
+	if err := p.post(env, mention, keyIDOf(bob)); err != nil {
+		t.Fatal(err)
+	}
+	env.applyAll()
+	if posts, _ := env.svc.Thread(context.Background(), thread.ID); len(posts) != 1 {
+		t.Errorf("a direct message was filed into a public thread")
+	}
+	if threads := threadsOf(t, env); len(threads) != 1 {
+		t.Errorf("%d threads: a remote follower started one under the members policy", len(threads))
 	}
 }

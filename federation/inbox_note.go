@@ -135,6 +135,9 @@ func (in *Inbox) remotePostFrom(body []byte, actor string) (*service.RemotePost,
 // applyCreate files a created post: the embedded object (or, if only its IRI was sent, the
 // object fetched from its origin).
 func (in *Inbox) applyCreate(ctx context.Context, a *incoming, actor string, activity []byte) error {
+	if hostOf(a.Object.ID) != hostOf(actor) {
+		return nil // an object on another host is not the actor's to create: nothing to fetch
+	}
 	body, err := in.objectBody(ctx, a)
 	if err != nil || body == nil {
 		return err

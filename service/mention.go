@@ -19,7 +19,13 @@ var mentionPattern = regexp.MustCompile(`(?i)(^|[\s(>])@([a-z0-9_]+(?:[.-]+[a-z0
 func (s *Service) linkMentions(ctx context.Context, source string) (string, []string) {
 	var mentioned []string
 	seen := map[string]bool{}
+	// One deadline for all remote lookups of a post, and a bound on how many it may make.
+	ctx, cancel := context.WithTimeout(ctx, remoteMentionTimeout)
+	defer cancel()
 	linked := mentionPattern.ReplaceAllStringFunc(source, func(m string) string {
+		if len(mentioned) >= maxMentions {
+			return m
+		}
 		parts := mentionPattern.FindStringSubmatch(m)
 		lead, name, host := parts[1], convene.NormalizeName(parts[2]), strings.ToLower(parts[3])
 		var iri string
@@ -43,15 +49,16 @@ func (s *Service) linkMentions(ctx context.Context, source string) (string, []st
 	return linked, mentioned
 }
 
-// remoteMentionTimeout bounds the WebFinger lookups one post may make.
+// remoteMentionTimeout bounds the WebFinger lookups one post may make, together.
 const remoteMentionTimeout = 5 * time.Second
+
+// maxMentions bounds the actors one post may mention (and so the lookups it may cause).
+const maxMentions = 20
 
 func (s *Service) remoteActorIRI(ctx context.Context, handle string) string {
 	if s.resolve == nil {
 		return ""
 	}
-	ctx, cancel := context.WithTimeout(ctx, remoteMentionTimeout)
-	defer cancel()
 	iri, err := s.resolve(ctx, "@"+handle)
 	if err != nil {
 		s.log.InfoContext(ctx, "mention not resolved", "handle", handle, "err", err)

@@ -61,6 +61,9 @@ func (s *Service) seenBefore(ctx context.Context, iri string) (bool, error) {
 }
 
 func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *convene.Post) (*convene.Post, error) {
+	if parent.Visibility == convene.VisibilityPublic && !rp.Public {
+		return nil, nil // a direct or followers-only answer to a public thread must not become public here
+	}
 	if parent.CommunityID == "" { // a thread of a community elsewhere, which announces it itself
 		p := s.remotePost(rp, parent.CommunityID, parent.CommunityIRI, parent.Visibility)
 		p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
@@ -90,8 +93,8 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 		if err != nil {
 			continue
 		}
-		if c.PostingPolicy == convene.PostingModerators {
-			continue // remote people never moderate a local community
+		if c.PostingPolicy != convene.PostingFollowers {
+			continue // members are local accounts, and remote people never moderate here
 		}
 		if member, err := s.isMember(ctx, c, rp.Author); err != nil || !member {
 			if err != nil {
