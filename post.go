@@ -92,8 +92,8 @@ type PostStore interface {
 	// RemoveLike withdraws a like and returns the IRI of the Like activity it undoes.
 	RemoveLike(ctx context.Context, postID, actorIRI string) (string, error)
 
-	// RecordDeletion remembers a remote object deleted before we ever saw it, so a late
-	// Create cannot bring it back; IsDeleted asks.
-	RecordDeletion(ctx context.Context, iri string, at time.Time) error
-	IsDeleted(ctx context.Context, iri string) (bool, error)
+	// RecordDeletion remembers that actor deleted a remote object we never saw, so its late
+	// Create cannot bring it back; IsDeleted asks whether actor did so since the given time.
+	RecordDeletion(ctx context.Context, iri, actor string, at time.Time) error
+	IsDeleted(ctx context.Context, iri, actor string, since time.Time) (bool, error)
 }

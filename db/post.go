@@ -169,8 +169,8 @@ func (s *store) RemoveLike(ctx context.Context, postID, actorIRI string) (string
 }
 
 // RecordDeletion implements convene.PostStore.
-func (s *store) RecordDeletion(ctx context.Context, iri string, at time.Time) error {
-	_, err := s.execContext(ctx, `INSERT INTO deleted_objects (iri, deleted_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, iri, at)
+func (s *store) RecordDeletion(ctx context.Context, iri, actor string, at time.Time) error {
+	_, err := s.execContext(ctx, `INSERT INTO deleted_objects (iri, actor_iri, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, iri, actor, at)
 	if err != nil {
 		return fmt.Errorf("record deletion: %w", err)
 	}
@@ -178,9 +178,10 @@ func (s *store) RecordDeletion(ctx context.Context, iri string, at time.Time) er
 }
 
 // IsDeleted implements convene.PostStore.
-func (s *store) IsDeleted(ctx context.Context, iri string) (bool, error) {
+func (s *store) IsDeleted(ctx context.Context, iri, actor string, since time.Time) (bool, error) {
 	var n int
-	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM deleted_objects WHERE iri = ?`, iri); err != nil {
+	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM deleted_objects WHERE iri = ? AND actor_iri = ? AND deleted_at >= ?`,
+		iri, actor, since); err != nil {
 		return false, fmt.Errorf("is deleted: %w", err)
 	}
 	return n > 0, nil

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -89,10 +90,32 @@ func (s *Service) newPost(author *convene.Account, communityID, communityIRI, bo
 }
 
 // render sets a local post's HTML from its markdown, with its mentions linked.
-func (s *Service) render(ctx context.Context, p *convene.Post) {
+// A community-only post addresses (cc, Mention tags, notifications) only mentioned actors who
+// may read it: the community's accepted followers and its local moderators.
+func (s *Service) render(ctx context.Context, c *convene.Community, p *convene.Post) {
 	linked, mentioned := s.linkMentions(ctx, p.Source)
 	linked, p.Tags = s.linkHashtags(linked)
+	if p.Visibility != convene.VisibilityPublic && c != nil {
+		mentioned = slices.DeleteFunc(mentioned, func(iri string) bool { return !s.mayRead(ctx, c, iri) })
+	}
 	p.Content, p.Mentions = RenderMarkdown(linked), strings.Join(mentioned, " ")
+}
+
+// mayRead reports whether the actor iri may read c's community-only posts.
+func (s *Service) mayRead(ctx context.Context, c *convene.Community, iri string) bool {
+	if member, err := s.isMember(ctx, c, iri); err == nil && member {
+		return true
+	}
+	kind, name, ok := s.iris.LocalActor(iri)
+	if !ok || kind != "person" {
+		return false
+	}
+	a, err := s.store.FindAccountByUsername(ctx, name)
+	if err != nil {
+		return false
+	}
+	mod, err := s.store.IsModerator(ctx, c.ID, a.ID)
+	return err == nil && mod
 }
 
 // TaggedPosts lists public posts carrying a hashtag, newest first.
@@ -106,7 +129,7 @@ func (s *Service) TaggedPosts(ctx context.Context, tag, beforeID string, limit i
 
 // publishPost stores a new local post with its federation.
 func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *convene.Post) error {
-	s.render(ctx, p)
+	s.render(ctx, c, p)
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
@@ -215,7 +238,7 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 		if p.Source, err = validateText("body", *edit.Body, maxPostBody, true); err != nil {
 			return nil, err
 		}
-		s.render(ctx, p)
+		s.render(ctx, c, p)
 	}
 	now := s.timestamp()
 	p.EditedAt = &now

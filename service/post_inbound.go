@@ -35,7 +35,7 @@ type RemotePost struct {
 // discussion of ours and is ignored (nil, nil). A post seen before, or deleted before it
 // arrived, is never filed again: a third party cannot bring it back or widen it.
 func (s *Service) ReceivePost(ctx context.Context, rp RemotePost) (*convene.Post, error) {
-	if done, err := s.seenBefore(ctx, rp.IRI); err != nil || done {
+	if done, err := s.seenBefore(ctx, rp); err != nil || done {
 		return nil, err
 	}
 	if rp.InReplyTo != "" {
@@ -51,13 +51,17 @@ func (s *Service) ReceivePost(ctx context.Context, rp RemotePost) (*convene.Post
 	return s.receiveThread(ctx, rp)
 }
 
-func (s *Service) seenBefore(ctx context.Context, iri string) (bool, error) {
-	if _, err := s.store.FindPostByIRI(ctx, iri); err == nil {
+// deleteArrivedFirst is how long a Delete that arrived before its Create keeps the Create out
+// (Mastodon's delete_upon_arrival window).
+const deleteArrivedFirst = 6 * time.Hour
+
+func (s *Service) seenBefore(ctx context.Context, rp RemotePost) (bool, error) {
+	if _, err := s.store.FindPostByIRI(ctx, rp.IRI); err == nil {
 		return true, nil
 	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
 		return false, err
 	}
-	return s.store.IsDeleted(ctx, iri)
+	return s.store.IsDeleted(ctx, rp.IRI, rp.Author, s.now().Add(-deleteArrivedFirst))
 }
 
 func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *convene.Post) (*convene.Post, error) {
@@ -214,7 +218,7 @@ func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
 func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string) error {
 	p, err := s.store.FindPostByIRI(ctx, iri)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
-		return s.store.RecordDeletion(ctx, iri, s.timestamp())
+		return s.store.RecordDeletion(ctx, iri, by, s.timestamp())
 	}
 	if err != nil {
 		return err
@@ -295,7 +299,7 @@ func (s *Service) ReceiveUnlike(ctx context.Context, postIRI, actor string) erro
 // follows): a new public thread of that community, or a reply within one of its threads we
 // hold. Posts already known, or deleted before they arrived, are not filed again.
 func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group string) (*convene.Post, error) {
-	if done, err := s.seenBefore(ctx, rp.IRI); err != nil || done || !rp.Public {
+	if done, err := s.seenBefore(ctx, rp); err != nil || done || !rp.Public {
 		return nil, err
 	}
 	p := s.remotePost(rp, "", group, convene.VisibilityPublic)

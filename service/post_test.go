@@ -265,3 +265,38 @@ func TestHashtagsBecomeLinksAndTagPages(t *testing.T) {
 		t.Error("a community-only post is on the public tag page")
 	}
 }
+
+func TestCommunityOnlyPostsMentionOnlyThoseWhoMayReadThem(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
+	p, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T",
+		Body: "Hi @otto and @olga", Visibility: convene.VisibilityCommunity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mentions != "https://convene.test/u/olga" { // olga moderates; otto is not a member
+		t.Errorf("mentions = %q", p.Mentions)
+	}
+	if notes, _ := x.svc.Notifications(as(x.otto), "", 10); len(notes) != 0 {
+		t.Errorf("a non-member was notified of a community-only post: %v", notes)
+	}
+}
+
+func TestAnEarlyDeleteKeepsOutOnlyItsOwnAuthorsPost(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
+	thread, _ := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
+	iri := "https://social.example/users/eve/statuses/1"
+	if err := x.svc.ReceivePostDelete(context.Background(), iri, "https://social.example/users/mallory"); err != nil {
+		t.Fatal(err)
+	}
+	rp := service.RemotePost{IRI: iri, Author: "https://social.example/users/eve", Content: "<p>hi</p>",
+		InReplyTo: thread.IRI, Public: true}
+	if p, err := x.svc.ReceivePost(context.Background(), rp); err != nil || p == nil {
+		t.Fatalf("eve's reply was kept out by mallory's Delete: %v, %v", p, err)
+	}
+	iri2 := "https://social.example/users/eve/statuses/2"
+	x.svc.ReceivePostDelete(context.Background(), iri2, rp.Author)
+	rp.IRI = iri2
+	if p, _ := x.svc.ReceivePost(context.Background(), rp); p != nil {
+		t.Error("a post its author deleted before it arrived was filed")
+	}
+}

@@ -46,10 +46,13 @@ CREATE TABLE likes (
 	PRIMARY KEY (post_id, actor_iri)
 );
 
--- Remote objects deleted before they arrived (Delete before Create must leave nothing behind).
+-- Remote objects deleted before they arrived (Delete before Create must leave nothing behind),
+-- by whom: only the author's own Delete may keep the author's post out.
 CREATE TABLE deleted_objects (
-	iri TEXT PRIMARY KEY,
-	deleted_at TIMESTAMPTZ NOT NULL
+	iri TEXT NOT NULL,
+	actor_iri TEXT NOT NULL,
+	deleted_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (iri, actor_iri)
 );
 
 -- What software each remote host runs (from NodeInfo), to know who understands groups.
