@@ -82,7 +82,7 @@ type PostStore interface {
 	FindPostByIRI(ctx context.Context, iri string) (*Post, error)
 	FindPosts(ctx context.Context, f PostFilter) ([]*Post, error)
 	FindPostTags(ctx context.Context, postID string) ([]string, error)
-	// UpdatePost writes title, content, source, visibility and edited_at.
+	// UpdatePost writes title, content, source, mentions, visibility, edited_at and tags.
 	UpdatePost(ctx context.Context, p *Post) error
 	// TombstonePost empties a post's content and marks it deleted.
 	TombstonePost(ctx context.Context, id string, at time.Time) error

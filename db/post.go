@@ -112,17 +112,27 @@ func (s *store) FindPostTags(ctx context.Context, postID string) ([]string, erro
 	return tags, nil
 }
 
-// UpdatePost implements convene.PostStore.
+// UpdatePost implements convene.PostStore; the post's hashtags become p.Tags.
 func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
-	n, err := s.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, mentions = ?, visibility = ?, edited_at = ?
-		WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Mentions, p.Visibility, p.EditedAt, p.ID)
-	if err != nil {
-		return fmt.Errorf("update post: %w", err)
-	}
-	if n == 0 {
-		return convene.Errorf(convene.ENOTFOUND, "post not found")
-	}
-	return nil
+	return s.inTx(ctx, func(t *store) error {
+		n, err := t.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, mentions = ?, visibility = ?, edited_at = ?
+			WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Mentions, p.Visibility, p.EditedAt, p.ID)
+		if err != nil {
+			return fmt.Errorf("update post: %w", err)
+		}
+		if n == 0 {
+			return convene.Errorf(convene.ENOTFOUND, "post not found")
+		}
+		if _, err := t.execContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, p.ID); err != nil {
+			return fmt.Errorf("update post tags: %w", err)
+		}
+		for _, tag := range p.Tags {
+			if _, err := t.execContext(ctx, `INSERT INTO post_tags (post_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, tag); err != nil {
+				return fmt.Errorf("update post tags: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // TombstonePost implements convene.PostStore.

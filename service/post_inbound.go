@@ -122,7 +122,8 @@ func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v 
 		published = now
 	}
 	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author, Tags: rp.Tags,
-		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
+		Mentions: strings.Join(rp.Mentions, " "),
+		Content:  rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
 }
 
 // remoteTitle is the Note's name, or else its first line without the mentions that
@@ -163,6 +164,9 @@ func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *c
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
+			return err
+		}
+		if err := s.notifyMentionedRemote(ctx, tx, p); err != nil {
 			return err
 		}
 		if c == nil {
@@ -209,7 +213,7 @@ func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
 		p.Title = remoteTitle(rp)
 	}
 	now := s.timestamp()
-	p.Content, p.EditedAt = rp.Content, &now
+	p.Content, p.EditedAt, p.Tags = rp.Content, &now, rp.Tags
 	return s.store.UpdatePost(ctx, p)
 }
 
@@ -316,4 +320,16 @@ func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
 	return p, s.fileRemotePost(ctx, nil, p, nil)
+}
+
+// notifyMentionedRemote tells local accounts a remote post mentions, except whom it answers
+// (told of the reply instead).
+func (s *Service) notifyMentionedRemote(ctx context.Context, tx convene.Store, p *convene.Post) error {
+	skip := ""
+	if p.ParentID != "" {
+		if parent, err := tx.FindPostByID(ctx, p.ParentID); err == nil {
+			skip = parent.AuthorIRI
+		}
+	}
+	return s.notifyMentioned(ctx, tx, p, skip)
 }
