@@ -109,7 +109,7 @@ func (in *Inbox) applyAnnouncedChange(ctx context.Context, change *incoming, gro
 	doc, err := in.resolver.fetcher.FetchAS2(ctx, iri)
 	switch {
 	case errors.Is(err, ErrGone), errors.Is(err, ErrNotFound):
-		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI)
+		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI, nil)
 	case err != nil:
 		return err
 	}
@@ -117,7 +117,7 @@ func (in *Inbox) applyAnnouncedChange(ctx context.Context, change *incoming, gro
 		Type typeName `json:"type"`
 	}
 	if json.Unmarshal(doc.Body, &head) == nil && head.Type == "Tombstone" {
-		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI)
+		return in.svc.ReceivePostDelete(ctx, iri, p.AuthorIRI, nil)
 	}
 	rp, err := in.remotePostFrom(doc.Body, p.AuthorIRI)
 	if err != nil || rp == nil {

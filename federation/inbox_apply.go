@@ -35,7 +35,7 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 		return in.applyAnnounce(ctx, a, actor)
 	case "Update":
 		if a.Object.ID != actor && a.Object.Object != nil && postTypes[a.Object.Object.Type] {
-			return in.applyPostUpdate(ctx, a, actor)
+			return in.applyPostUpdate(ctx, a, actor, item.Body)
 		}
 		return in.applyUpdate(ctx, a, actor)
 	case "Delete":
@@ -43,7 +43,7 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 			return in.store.DeleteRemoteActor(ctx, actor)
 		}
 		if hostOf(a.Object.ID) == hostOf(actor) {
-			return in.svc.ReceivePostDelete(ctx, a.Object.ID, actor)
+			return in.svc.ReceivePostDelete(ctx, a.Object.ID, actor, item.Body)
 		}
 	}
 	in.log.InfoContext(ctx, "ignored activity", "type", a.Type, "id", a.ID, "actor", actor)

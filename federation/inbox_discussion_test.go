@@ -168,6 +168,15 @@ func TestRepliesFromMastodonJoinTheThreadAndNotifyTheAuthor(t *testing.T) {
 	if got.Content != "<p>Count me in, twice</p>" || got.DeletedAt != nil || got.EditedAt == nil {
 		t.Errorf("after edit and forgeries: %+v", got)
 	}
+	// surrey re-sends bob's Update, as he signed it, to its group-aware followers.
+	queued, _ = env.store.ClaimFanOut(context.Background(), time.Now().Add(2*time.Hour), 100, time.Minute)
+	announcedUpdate := false
+	for _, a := range queued {
+		announcedUpdate = announcedUpdate || (a.EmbedRaw != "" && strings.Contains(a.EmbedRaw, "twice") && a.GroupAwareOnly)
+	}
+	if !announcedUpdate {
+		t.Error("the author's Update was not announced to group-aware followers")
+	}
 
 	// A moderator (olga owns surrey) could remove it; here the author deletes it first.
 	real := map[string]any{"id": posts[1].IRI + "#delete", "type": "Delete", "actor": bob["id"],

@@ -201,7 +201,7 @@ func (in *Inbox) objectBody(ctx context.Context, a *incoming) ([]byte, error) {
 
 // applyPostUpdate applies an Update of a post by its author; the embedded copy is checked
 // like a Create's.
-func (in *Inbox) applyPostUpdate(ctx context.Context, a *incoming, actor string) error {
+func (in *Inbox) applyPostUpdate(ctx context.Context, a *incoming, actor string, activity []byte) error {
 	body, err := in.objectBody(ctx, a)
 	if err != nil || body == nil {
 		return err
@@ -210,5 +210,6 @@ func (in *Inbox) applyPostUpdate(ctx context.Context, a *incoming, actor string)
 	if err != nil || rp == nil {
 		return err
 	}
+	rp.Activity = activity
 	return in.svc.ReceivePostUpdate(ctx, *rp)
 }

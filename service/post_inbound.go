@@ -214,12 +214,34 @@ func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
 	}
 	now := s.timestamp()
 	p.Content, p.EditedAt, p.Tags = rp.Content, &now, rp.Tags
-	return s.store.UpdatePost(ctx, p)
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		return s.announceChange(ctx, tx, p, rp.Activity)
+	})
 }
 
-// ReceivePostDelete applies a Delete by a post's author. A Delete of a post not seen yet is
-// remembered, so the Create arriving after it files nothing.
-func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string) error {
+// announceChange re-sends a remote member's Update or Delete of a post in a local community
+// to its group-aware followers, unchanged (FEP-1b12), so their copies follow.
+func (s *Service) announceChange(ctx context.Context, tx convene.Store, p *convene.Post, activity []byte) error {
+	if p.CommunityID == "" || len(activity) == 0 {
+		return nil // a community elsewhere announces its own; nothing to carry
+	}
+	c, err := tx.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return err
+	}
+	group, now := s.iris.Group(c.Slug), s.timestamp()
+	defer s.notifyOutbox()
+	return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Announce", Actor: group, Object: p.IRI,
+		EmbedRaw: string(activity), To: []string{s.iris.Followers(group)}, GroupAwareOnly: true, Published: now})
+}
+
+// ReceivePostDelete applies a Delete by a post's author (activity is the Delete as sent, to
+// announce, or nil). A Delete of a post not seen yet is remembered, so the Create arriving
+// after it files nothing.
+func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string, activity []byte) error {
 	p, err := s.store.FindPostByIRI(ctx, iri)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return s.store.RecordDeletion(ctx, iri, by, s.timestamp())
@@ -231,7 +253,12 @@ func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string) error {
 		s.log.InfoContext(ctx, "ignored Delete of a post by someone else", "post", iri, "by", by)
 		return nil
 	}
-	return s.store.TombstonePost(ctx, p.ID, s.timestamp())
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.TombstonePost(ctx, p.ID, s.timestamp()); err != nil {
+			return err
+		}
+		return s.announceChange(ctx, tx, p, activity)
+	})
 }
 
 // Notifications lists the principal's notifications, newest first.

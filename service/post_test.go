@@ -295,7 +295,7 @@ func TestAnEarlyDeleteKeepsOutOnlyItsOwnAuthorsPost(t *testing.T) {
 	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
 	thread, _ := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "B"})
 	iri := "https://social.example/users/eve/statuses/1"
-	if err := x.svc.ReceivePostDelete(context.Background(), iri, "https://social.example/users/mallory"); err != nil {
+	if err := x.svc.ReceivePostDelete(context.Background(), iri, "https://social.example/users/mallory", nil); err != nil {
 		t.Fatal(err)
 	}
 	rp := service.RemotePost{IRI: iri, Author: "https://social.example/users/eve", Content: "<p>hi</p>",
@@ -304,7 +304,7 @@ func TestAnEarlyDeleteKeepsOutOnlyItsOwnAuthorsPost(t *testing.T) {
 		t.Fatalf("eve's reply was kept out by mallory's Delete: %v, %v", p, err)
 	}
 	iri2 := "https://social.example/users/eve/statuses/2"
-	x.svc.ReceivePostDelete(context.Background(), iri2, rp.Author)
+	x.svc.ReceivePostDelete(context.Background(), iri2, rp.Author, nil)
 	rp.IRI = iri2
 	if p, _ := x.svc.ReceivePost(context.Background(), rp); p != nil {
 		t.Error("a post its author deleted before it arrived was filed")
