@@ -204,7 +204,6 @@ type QueueStore interface {
 	// RecordHostResult updates a host's health after an attempt; it returns whether the host
 	// is now unavailable (failures on 7 distinct days, cleared by any success).
 	RecordHostResult(ctx context.Context, host string, ok bool, now time.Time) (unavailable bool, err error)
-	IsHostUnavailable(ctx context.Context, host string) (bool, error)
 	// FindUnavailableHosts lists every host marked unavailable (a short list).
 	FindUnavailableHosts(ctx context.Context) ([]string, error)
 

@@ -93,15 +93,6 @@ func (s *store) RecordHostResult(ctx context.Context, host string, ok bool, now 
 	return unavailable, nil
 }
 
-// IsHostUnavailable implements convene.QueueStore.
-func (s *store) IsHostUnavailable(ctx context.Context, host string) (bool, error) {
-	var n int
-	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM delivery_hosts WHERE host = ? AND unavailable = ?`, host, true); err != nil {
-		return false, fmt.Errorf("host health: %w", err)
-	}
-	return n > 0, nil
-}
-
 // FindUnavailableHosts implements convene.QueueStore.
 func (s *store) FindUnavailableHosts(ctx context.Context) ([]string, error) {
 	var hosts []string

@@ -145,8 +145,11 @@ func TestQueuesClaimExclusivelyAndRecover(t *testing.T) {
 				t.Errorf("after %d failing days unavailable = %v", day+1, unavailable)
 			}
 		}
+		if hosts, _ := d.FindUnavailableHosts(ctx); len(hosts) != 1 || hosts[0] != "other.example" {
+			t.Errorf("unavailable hosts = %v", hosts)
+		}
 		d.RecordHostResult(ctx, "other.example", true, now)
-		if u, _ := d.IsHostUnavailable(ctx, "other.example"); u {
+		if hosts, _ := d.FindUnavailableHosts(ctx); len(hosts) != 0 {
 			t.Error("one success did not clear the host")
 		}
 	})

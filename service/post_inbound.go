@@ -82,7 +82,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 			return nil, err // an outsider cannot answer inside a community-only thread
 		}
 	}
-	p := s.remotePost(rp, c.ID, groupIRI(s, c), parent.Visibility)
+	p := s.remotePost(rp, c.ID, s.iris.Group(c.Slug), parent.Visibility)
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
 	return p, s.fileRemotePost(ctx, c, p, rp.Activity)
 }
@@ -106,14 +106,12 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 			}
 			continue
 		}
-		p := s.remotePost(rp, c.ID, groupIRI(s, c), convene.VisibilityPublic)
+		p := s.remotePost(rp, c.ID, s.iris.Group(c.Slug), convene.VisibilityPublic)
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
 		return p, s.fileRemotePost(ctx, c, p, rp.Activity)
 	}
 	return nil, nil
 }
-
-func groupIRI(s *Service, c *convene.Community) string { return s.iris.Group(c.Slug) }
 
 func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v convene.Visibility) *convene.Post {
 	now := s.timestamp()
