@@ -236,6 +236,8 @@ type IRIs interface {
 	Followers(actor string) string
 	Activity(id string) string
 	Post(id string) string
+	Event(id string) string
+	Attendees(event string) string
 	Tag(name string) string
 	// LocalActor says which local actor an IRI names ("person", "group" or "instance").
 	LocalActor(iri string) (kind, name string, ok bool)

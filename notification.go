@@ -9,9 +9,10 @@ import (
 type Notification struct {
 	ID        string     `db:"id"`
 	AccountID string     `db:"account_id"`
-	Type      string     `db:"type"` // reply, mention, like, follow
+	Type      string     `db:"type"` // reply, mention, like, follow, event_update, event_cancel, rsvp
 	Actor     string     `db:"actor_iri"`
 	PostID    string     `db:"post_id"`
+	EventID   string     `db:"event_id"`
 	CreatedAt time.Time  `db:"created_at"`
 	ReadAt    *time.Time `db:"read_at"`
 }

@@ -15,6 +15,7 @@ type Store interface {
 	QueueStore
 	PostStore
 	NotificationStore
+	EventStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

@@ -43,6 +43,12 @@ func (u IRIs) Featured(actor string) string   { return actor + "/featured" }
 func (u IRIs) Moderators(group string) string { return group + "/moderators" }
 func (u IRIs) KeyID(actor string) string      { return actor + "#main-key" }
 
+// UpcomingEvents is an actor's FEP-8a8e upcomingEvents collection.
+func (u IRIs) UpcomingEvents(actor string) string { return actor + "/upcoming" }
+
+// Attendees is an event's collection of accepted participants (FEP-8a8e).
+func (u IRIs) Attendees(event string) string { return event + "/attendees" }
+
 // WebFingerTemplate is the lrdd template host-meta advertises.
 func (u IRIs) WebFingerTemplate() string {
 	return u.base + "/.well-known/webfinger?resource={uri}"
