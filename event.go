@@ -204,7 +204,9 @@ type EventStore interface {
 	CreateParticipation(ctx context.Context, p *Participation) error
 	// AcceptParticipation accepts an RSVP and counts it, atomically: when the event's
 	// capacity is reached it changes nothing and returns ECONFLICT "the event is full".
-	// Accepting an accepted RSVP changes nothing.
+	// Accepting an accepted RSVP changes nothing. An RSVP to an event made elsewhere (the
+	// event's account_id is empty) is only marked accepted: that event's server counts places,
+	// and its attendee count mirrors that server's.
 	AcceptParticipation(ctx context.Context, id string, at time.Time) error
 	// RejectParticipation marks an RSVP rejected (uncounting it if it was accepted).
 	RejectParticipation(ctx context.Context, id string, at time.Time) error
@@ -221,6 +223,8 @@ type EventStore interface {
 	FindShare(ctx context.Context, objectIRI, communityIRI string) (*Share, error)
 	FindShareByID(ctx context.Context, id string) (*Share, error)
 	UpdateShareState(ctx context.Context, id string, state ShareState, activityIRI string, at time.Time) error
+	// DeleteShare removes a share (a refused cross-post, a withdrawn re-share).
+	DeleteShare(ctx context.Context, id string) error
 	// FindShares lists an object's shares (all states), oldest first.
 	FindShares(ctx context.Context, objectIRI string) ([]*Share, error)
 	// FindCommunityShares lists the shares with a local community in a state, oldest first.
