@@ -46,6 +46,12 @@ func newActivityType(name string) (activityType, error) {
 		return streams.NewActivityStreamsCreate(), nil
 	case "Like":
 		return streams.NewActivityStreamsLike(), nil
+	case "Join":
+		return streams.NewActivityStreamsJoin(), nil
+	case "Leave":
+		return streams.NewActivityStreamsLeave(), nil
+	case "Ignore":
+		return streams.NewActivityStreamsIgnore(), nil
 	}
 	return nil, fmt.Errorf("activity type %q is not rendered yet", name)
 }
@@ -81,6 +87,14 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 	m, err := serializeMap(t, extra)
 	if err != nil {
 		return nil, err
+	}
+	if err := r.embedEvent(ctx, m); err != nil {
+		return nil, err
+	}
+	if inner, ok := m["object"].(map[string]any); ok {
+		if err := r.embedEvent(ctx, inner); err != nil {
+			return nil, err
+		}
 	}
 	if note, ok := m["object"].(map[string]any); ok && note["type"] == "Note" && (a.Type == "Create" || a.Type == "Update") {
 		if err := r.addHashtags(ctx, note, a.Object); err != nil {
@@ -157,6 +171,8 @@ func (r *Renderer) object(ctx context.Context, a *convene.Activity, depth int) (
 		}
 	case a.Type == "Delete" && a.Object != a.Actor:
 		embedded = tombstone(a.Object)
+	case (a.Type == "Create" || a.Type == "Update") && r.isLocalEvent(a.Object):
+		// rendered as a map by Activity: go-fed has no properties for the event extensions
 	case (a.Type == "Create" || a.Type == "Update") && a.Object != a.Actor:
 		// An actor's Update of itself carries only its IRI: peers fetch the actor again.
 		embedded, err = r.note(ctx, a.Object)

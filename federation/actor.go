@@ -68,7 +68,8 @@ func GroupToAS(u IRIs, c *convene.Community) ([]byte, error) {
 		manuallyApproves: c.FollowPolicy == convene.FollowApproval,
 		extra: map[string]any{
 			"moderators":              u.Moderators(id),
-			"postingRestrictedToMods": false,
+			"postingRestrictedToMods": c.PostingPolicy == convene.PostingModerators,
+			"upcomingEvents":          u.UpcomingEvents(id),
 		},
 	})
 }

@@ -58,3 +58,14 @@ func nonNil(items []string) []string {
 	}
 	return items
 }
+
+// CountCollectionToAS renders an OrderedCollection that states only its size: the
+// attendees of an event, whose names are the attendees' own business.
+func CountCollectionToAS(id string, total int) ([]byte, error) {
+	c := streams.NewActivityStreamsOrderedCollection()
+	c.SetJSONLDId(idProperty(id))
+	totalItems := streams.NewActivityStreamsTotalItemsProperty()
+	totalItems.Set(total)
+	c.SetActivityStreamsTotalItems(totalItems)
+	return Serialize(c, nil)
+}

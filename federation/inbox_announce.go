@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
 )
 
 // applyAnnounce files the posts a followed community elsewhere announces (FEP-1b12, as
@@ -33,6 +34,10 @@ func (in *Inbox) applyAnnounce(ctx context.Context, a *incoming, group string) e
 	if postIRI == "" || !isHTTPURL(postIRI) {
 		return nil
 	}
+	if e, err := in.store.FindEventByIRI(ctx, postIRI); err == nil {
+		_, err := in.svc.ReceiveEvent(ctx, service.RemoteEvent{Event: e, Via: group})
+		return err // known: the Announce may still be a re-share by another community
+	}
 	if _, err := in.store.FindPostByIRI(ctx, postIRI); err == nil {
 		return nil // already here (Lemmy announces both the Create and the object)
 	}
@@ -48,7 +53,7 @@ func announcedPost(a *incoming) string {
 		return a.Object.ID
 	case inner.Type == "Create":
 		return inner.Object.ID
-	case postTypes[inner.Type]:
+	case postTypes[inner.Type] || inner.Type == "Event":
 		return inner.ID
 	}
 	return ""
@@ -59,6 +64,9 @@ func (in *Inbox) fileAnnounced(ctx context.Context, iri, group string, depth int
 	doc, err := in.resolver.fetcher.FetchAS2(ctx, iri)
 	if err != nil {
 		return err
+	}
+	if objectType(doc.Body) == "Event" {
+		return in.fileAnnouncedEvent(ctx, doc.Body, group)
 	}
 	var head struct {
 		AttributedTo refs `json:"attributedTo"`
@@ -99,6 +107,9 @@ func (in *Inbox) fileAnnounced(ctx context.Context, iri, group string, depth int
 // tombstoned here.
 func (in *Inbox) applyAnnouncedChange(ctx context.Context, change *incoming, group string) error {
 	iri := change.Object.ID
+	if e, err := in.store.FindEventByIRI(ctx, iri); err == nil {
+		return in.applyAnnouncedEventChange(ctx, e, group)
+	}
 	p, err := in.store.FindPostByIRI(ctx, iri)
 	if convene.ErrorCode(err) == convene.ENOTFOUND || (err == nil && (p.CommunityIRI != group || p.AccountID != "")) {
 		return nil

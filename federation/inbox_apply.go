@@ -21,10 +21,12 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 	switch a.Type {
 	case "Follow":
 		return in.applyFollow(ctx, a, actor)
-	case "Accept":
-		return in.svc.ReceiveAccept(ctx, a.Object.ID, actor)
-	case "Reject":
-		return in.svc.ReceiveReject(ctx, a.Object.ID, actor)
+	case "Accept", "Reject", "Ignore":
+		return in.applyAnswer(ctx, a, actor)
+	case "Join":
+		return in.applyJoin(ctx, a, actor, item.Body)
+	case "Leave":
+		return in.svc.ReceiveLeave(ctx, actor, a.Object.ID)
 	case "Undo":
 		return in.applyUndo(ctx, a, actor)
 	case "Create":
@@ -37,16 +39,37 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 		if a.Object.ID != actor && a.Object.Object != nil && postTypes[a.Object.Object.Type] {
 			return in.applyPostUpdate(ctx, a, actor, item.Body)
 		}
+		if a.Object.ID != actor && a.Object.Object != nil && a.Object.Object.Type == "Event" {
+			return in.applyEventUpdate(ctx, a.Object.raw, actor)
+		}
 		return in.applyUpdate(ctx, a, actor)
 	case "Delete":
 		if a.Object.ID == actor {
 			return in.store.DeleteRemoteActor(ctx, actor)
 		}
 		if hostOf(a.Object.ID) == hostOf(actor) {
+			if wasEvent, err := in.svc.ReceiveEventDelete(ctx, a.Object.ID, actor); wasEvent || err != nil {
+				return err
+			}
 			return in.svc.ReceivePostDelete(ctx, a.Object.ID, actor, item.Body)
 		}
 	}
 	in.log.InfoContext(ctx, "ignored activity", "type", a.Type, "id", a.ID, "actor", actor)
+	return nil
+}
+
+// applyAnswer applies an Accept, Reject or Ignore: of a local member's Join to an event
+// elsewhere, or of a local actor's Follow.
+func (in *Inbox) applyAnswer(ctx context.Context, a *incoming, actor string) error {
+	if ours, err := in.svc.ReceiveJoinAnswer(ctx, a.Object.ID, actor, a.Type == "Accept"); ours || err != nil {
+		return err
+	}
+	switch a.Type {
+	case "Accept":
+		return in.svc.ReceiveAccept(ctx, a.Object.ID, actor)
+	case "Reject":
+		return in.svc.ReceiveReject(ctx, a.Object.ID, actor)
+	}
 	return nil
 }
 

@@ -142,6 +142,9 @@ func (in *Inbox) applyCreate(ctx context.Context, a *incoming, actor string, act
 	if err != nil || body == nil {
 		return err
 	}
+	if objectType(body) == "Event" {
+		return in.fileEvent(ctx, body, actor, activity, "")
+	}
 	return in.filePost(ctx, body, actor, 0, activity)
 }
 

@@ -229,3 +229,37 @@ func firstNonEmpty(values ...string) string {
 	}
 	return ""
 }
+
+// applicationRel is the NodeInfo link relation that names a server's instance actor (FEP-2677).
+const applicationRel = "https://www.w3.org/ns/activitystreams#Application"
+
+// ResolveInstanceActor finds the instance actor of host: the FEP-2677 link in its NodeInfo
+// discovery document (Mobilizon, Gancio, Convene), else WebFinger's relay@host (older
+// Mobilizon and Gancio).
+func (r *Resolver) ResolveInstanceActor(ctx context.Context, host string) (*convene.RemoteActor, error) {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if host == "" || strings.ContainsAny(host, "/?#@ \\") {
+		return nil, convene.Errorf(convene.EINVALID, "%q is not a host name like events.example.org", host)
+	}
+	if err := r.checkBlocked(ctx, "https://"+host); err != nil {
+		return nil, err
+	}
+	scheme := "https"
+	if r.fetcher.allowsPrivate(host) {
+		scheme = "http"
+	}
+	body, err := r.fetcher.FetchJSON(ctx, scheme+"://"+host+"/.well-known/nodeinfo", "application/json")
+	if err == nil {
+		var links struct {
+			Links []struct{ Rel, Href string } `json:"links"`
+		}
+		if json.Unmarshal(body, &links) == nil {
+			for _, l := range links.Links {
+				if l.Rel == applicationRel && hostOf(l.Href) == host {
+					return r.Actor(ctx, l.Href)
+				}
+			}
+		}
+	}
+	return r.ResolveHandle(ctx, "relay@"+host)
+}

@@ -66,6 +66,16 @@ func New() (*Renderer, error) {
 	funcs := template.FuncMap{
 		"asset": func(name string) string { return r.urls[name] },
 		"date":  func(t time.Time) string { return t.Format("2 Jan 2006") },
+		// inZone shows an instant as the wall-clock time of the zone it belongs to (an
+		// event's), so a 18:30 meeting reads 18:30 whatever the server's or viewer's zone.
+		"inZone": func(t time.Time, zone string) string {
+			loc, err := time.LoadLocation(zone)
+			if err != nil || zone == "" {
+				loc = time.UTC
+			}
+			return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
+		},
+		"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {

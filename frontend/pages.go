@@ -37,6 +37,14 @@ type ActorPage struct {
 	IsGroup    bool
 	Since      time.Time
 	Moderators []ActorLink
+	// A community's events, and its landscape: what the communities it follows are doing.
+	Upcoming        []EventView
+	Past            []EventView
+	Followed        []ActorLink
+	FollowedThreads []PostLink
+	FollowedEvents  []EventView
+	CalendarURL     string
+	FeedURL         string
 }
 
 func (*ActorPage) template() string { return "actor" }
@@ -73,3 +81,31 @@ type TagPage struct {
 }
 
 func (*TagPage) template() string { return "tag" }
+
+// PostLink links to a thread by its title.
+type PostLink struct {
+	Title string
+	URL   string
+}
+
+// EventView is an event in a list or on its page.
+type EventView struct {
+	*convene.Event
+	URL  string
+	When string // "Tue 3 Feb 2026, 18:30–20:00 Europe/London – Guildford Library"
+}
+
+// EventPage shows one event.
+type EventPage struct {
+	Layout
+	Event     EventView
+	Summary   string
+	Organizer string // actor IRI
+	Community string // actor IRI, empty when an actor alone organises it
+	Content   template.HTML
+	MapURL    string // OpenStreetMap, when there is a place
+	Calendar  string // the .ics of a local event
+	SharedIn  []ActorLink
+}
+
+func (*EventPage) template() string { return "event" }

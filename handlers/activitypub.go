@@ -86,6 +86,10 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	for _, m := range moderators {
 		page.Moderators = append(page.Moderators, frontend.ActorLink{Name: displayName(m.DisplayName, m.Username), URL: s.iris.Person(m.Username)})
 	}
+	if err := s.addCommunityEvents(r, c, page); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.renderPage(w, r, page)
 }
 

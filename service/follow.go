@@ -182,13 +182,18 @@ func (s *Service) FollowRemote(ctx context.Context, localName string, remote *co
 	if err != nil {
 		return nil, err
 	}
+	return s.followRemote(ctx, follower, remote)
+}
+
+// followRemote records a pending follow of a remote actor and queues the Follow.
+func (s *Service) followRemote(ctx context.Context, follower string, remote *convene.RemoteActor) (*convene.Follow, error) {
 	if blocked, err := s.store.IsDomainBlocked(ctx, remote.Domain); err != nil || blocked {
 		return nil, firstErr(err, convene.Errorf(convene.EFORBIDDEN, "%s is blocked", remote.Domain))
 	}
 	now := s.timestamp()
 	activityID := convene.NewIDAt(now)
 	f := s.newFollow(s.iris.Activity(activityID), follower, remote.IRI, convene.FollowPending)
-	err = s.store.InTx(ctx, func(tx convene.Store) error {
+	err := s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreateFollow(ctx, f); err != nil {
 			return err
 		}
@@ -272,4 +277,13 @@ func (s *Service) followPage(ctx context.Context, filter convene.FollowFilter, b
 // FindActivity returns an activity a local actor sent, by its ULID.
 func (s *Service) FindActivity(ctx context.Context, id string) (*convene.Activity, error) {
 	return s.store.FindActivity(ctx, id)
+}
+
+// FollowInstance makes this instance's actor follow another server's instance actor
+// (FEP-2677): a Mobilizon or Gancio instance then sends us its public events. Admins only.
+func (s *Service) FollowInstance(ctx context.Context, remote *convene.RemoteActor) (*convene.Follow, error) {
+	if !convene.PrincipalFrom(ctx).IsAdmin() {
+		return nil, convene.Errorf(convene.EFORBIDDEN, "only admins make the instance follow another")
+	}
+	return s.followRemote(ctx, s.iris.InstanceActor(), remote)
 }

@@ -67,6 +67,11 @@ var commands = map[string]command{
 	"follows pending":  {"follows pending SLUG", "list follow requests waiting for a community's approval", setupFollowsPending},
 	"follows approve":  {"follows approve SLUG ACTOR-URL", "accept a pending follow of a community", setupFollowsDecide(true)},
 	"follows reject":   {"follows reject SLUG ACTOR-URL", "reject a pending follow of a community", setupFollowsDecide(false)},
+	"instance follow":  {"instance follow HOST", "make this instance follow another's instance actor (FEP-2677), to receive its public events", setupInstanceFollow},
+	"shares pending":   {"shares pending SLUG", "list events cross-posted to a community that wait for a moderator", setupSharesPending},
+	"shares approve":   {"shares approve SLUG SHARE-ID", "show and announce a pending cross-post", setupSharesDecide(true)},
+	"shares reject":    {"shares reject SLUG SHARE-ID", "refuse a pending cross-post", setupSharesDecide(false)},
+	"reshare":          {"reshare SLUG OBJECT-URL", "have a community announce a thread or event from elsewhere to its followers", setupReshare},
 	"domain block":     {"domain block HOST", "refuse a domain and its subdomains, and drop follows with them", setupDomainBlock},
 	"domain unblock":   {"domain unblock HOST", "lift a domain block", setupDomainUnblock},
 	"domain list":      {"domain list", "list blocked domains", setupDomainList},
@@ -130,7 +135,8 @@ func commandOf(args []string) (string, []string) {
 		return "serve", args
 	case args[0] == "-h", args[0] == "--help", args[0] == "help":
 		return "help", nil
-	case (args[0] == "user" || args[0] == "community" || args[0] == "follows" || args[0] == "domain") && len(args) > 1:
+	case (args[0] == "user" || args[0] == "community" || args[0] == "follows" || args[0] == "domain" ||
+		args[0] == "instance" || args[0] == "shares") && len(args) > 1:
 		return args[0] + " " + args[1], args[2:]
 	}
 	return args[0], args[1:]

@@ -1,0 +1,311 @@
+package service
+
+import (
+	"context"
+
+	"github.com/convene-social/convene"
+)
+
+// RemoteEvent is an event that arrived from another server, already checked by federation:
+// its id is on the sender's host, the sender is its organiser or owning group (or its server
+// served it), and its content has passed the sanitizer.
+type RemoteEvent struct {
+	Event *convene.Event // IRI, fields and Public set; CommunityIRI and OrganizerIRI as the peer says
+	// Groups are the local communities it addresses (to, cc, audience): cross-posts to us.
+	Groups []string
+	// Via is the community (elsewhere) that announced it, if it came by Announce.
+	Via string
+	// Activity is the Create exactly as its author sent it, for a community to announce
+	// unchanged; empty for events fetched from their origin.
+	Activity []byte
+}
+
+// ReceiveEvent files a remote event we have reason to keep: one cross-posted to a local
+// community, or from an actor or community someone here follows (people, communities, the
+// instance itself, as a Mobilizon or Gancio instance follow), or announced by a followed
+// community. Anything else is ignored (nil, nil). A known event may still be cross-posted to
+// another of our communities; it is never re-created or widened.
+func (s *Service) ReceiveEvent(ctx context.Context, re RemoteEvent) (*convene.Event, error) {
+	e, err := s.store.FindEventByIRI(ctx, re.Event.IRI)
+	switch {
+	case err == nil:
+		if e.IsLocal() {
+			return nil, nil
+		}
+	case convene.ErrorCode(err) != convene.ENOTFOUND:
+		return nil, err
+	default:
+		if deleted, err := s.store.IsDeleted(ctx, re.Event.IRI, re.Event.OrganizerIRI, s.now().Add(-deleteArrivedFirst)); err != nil || deleted {
+			return nil, err
+		}
+		if keep, err := s.wanted(ctx, re); err != nil || !keep {
+			return nil, err
+		}
+		e = s.remoteEvent(re.Event)
+	}
+	defer s.notifyOutbox()
+	return e, s.store.InTx(ctx, func(tx convene.Store) error {
+		if _, err := tx.FindEventByIRI(ctx, e.IRI); convene.ErrorCode(err) == convene.ENOTFOUND {
+			if err := tx.CreateEvent(ctx, e); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		for _, group := range re.Groups {
+			if err := s.receiveCrossPost(ctx, tx, e, group, re.Activity); err != nil {
+				return err
+			}
+		}
+		return s.recordRemoteShare(ctx, tx, e, re.Via)
+	})
+}
+
+// recordRemoteShare remembers that a community elsewhere announced an event it does not own
+// (a cross-post it accepted, or a convener's re-share), so that community's events on our
+// landscape pages include it.
+func (s *Service) recordRemoteShare(ctx context.Context, tx convene.Store, e *convene.Event, via string) error {
+	if _, _, local := s.iris.LocalActor(via); local || via == "" || via == e.CommunityIRI || !e.Public {
+		return nil
+	}
+	now := s.timestamp()
+	err := tx.CreateShare(ctx, &convene.Share{ID: convene.NewIDAt(now), ObjectIRI: e.IRI, ObjectType: "Event",
+		CommunityIRI: via, SharedBy: via, State: convene.ShareAccepted, CreatedAt: now, UpdatedAt: now})
+	if convene.ErrorCode(err) == convene.ECONFLICT {
+		return nil
+	}
+	return err
+}
+
+// wanted says whether a new remote event concerns anyone here.
+func (s *Service) wanted(ctx context.Context, re RemoteEvent) (bool, error) {
+	if len(re.Groups) > 0 || re.Via != "" {
+		return re.Event.Public || len(re.Groups) > 0, nil
+	}
+	for _, actor := range []string{re.Event.OrganizerIRI, re.Event.CommunityIRI} {
+		if actor == "" {
+			continue
+		}
+		n, err := s.store.CountFollows(ctx, convene.FollowFilter{Followee: actor, State: convene.FollowAccepted})
+		if err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
+}
+
+// remoteEvent prepares a parsed remote event for storage.
+func (s *Service) remoteEvent(in *convene.Event) *convene.Event {
+	e := *in
+	now := s.timestamp()
+	e.ID, e.CommunityID, e.AccountID = convene.NewIDAt(now), "", ""
+	if e.PublishedAt.IsZero() || e.PublishedAt.After(now) {
+		e.PublishedAt = now
+	}
+	e.UpdatedAt = now
+	if e.URL == "" {
+		e.URL = e.IRI
+	}
+	if e.Status == "" {
+		e.Status = convene.EventScheduled
+	}
+	if e.JoinMode == "" {
+		e.JoinMode = convene.JoinFree
+	}
+	return &e
+}
+
+// receiveCrossPost applies a local community's policy to an event addressed to it: shown and
+// announced at once when its organiser may start threads there (an accepted follower under
+// the followers policy) or when the community follows the event's own community; otherwise
+// it waits for a moderator.
+func (s *Service) receiveCrossPost(ctx context.Context, tx convene.Store, e *convene.Event, group string, activity []byte) error {
+	kind, slug, ok := s.iris.LocalActor(group)
+	if !ok || kind != "group" || group == e.CommunityIRI {
+		return nil
+	}
+	c, err := tx.FindCommunityBySlug(ctx, slug)
+	if err != nil {
+		return nil // a community that no longer exists
+	}
+	if _, err := tx.FindShare(ctx, e.IRI, group); err == nil {
+		return nil
+	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
+		return err
+	}
+	trusted, err := s.trustsOrganiser(ctx, tx, c, e)
+	if err != nil {
+		return err
+	}
+	now := s.timestamp()
+	sh := &convene.Share{ID: convene.NewIDAt(now), ObjectIRI: e.IRI, ObjectType: "Event", CommunityIRI: group,
+		CommunityID: c.ID, SharedBy: e.OrganizerIRI, State: convene.SharePending, CreatedAt: now, UpdatedAt: now}
+	if trusted && e.Public {
+		sh.State = convene.ShareAccepted
+	}
+	if err := tx.CreateShare(ctx, sh); err != nil || sh.State != convene.ShareAccepted {
+		return err
+	}
+	if len(activity) > 0 {
+		return s.announceEvent(ctx, tx, group, e, &convene.Activity{Type: "Create", EmbedRaw: string(activity)})
+	}
+	return s.announceShared(ctx, tx, group, e.IRI)
+}
+
+// trustsOrganiser: may the event's organiser post in c without a moderator looking first?
+func (s *Service) trustsOrganiser(ctx context.Context, tx convene.Store, c *convene.Community, e *convene.Event) (bool, error) {
+	group := s.iris.Group(c.Slug)
+	if e.CommunityIRI != "" {
+		if f, err := tx.FindFollow(ctx, group, e.CommunityIRI); err == nil && f.State == convene.FollowAccepted {
+			return true, nil
+		} else if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+			return false, err
+		}
+	}
+	if c.PostingPolicy != convene.PostingFollowers {
+		return false, nil
+	}
+	f, err := tx.FindFollow(ctx, e.OrganizerIRI, group)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil && f.State == convene.FollowAccepted, err
+}
+
+// ReceiveEventUpdate applies a change to a remote event by its organiser or owning group
+// (by is the verified actor). Identity never changes: not its organiser, group or IRI.
+// Local participants hear of a cancellation or a change.
+func (s *Service) ReceiveEventUpdate(ctx context.Context, by string, in *convene.Event) error {
+	e, err := s.store.FindEventByIRI(ctx, in.IRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if e.IsLocal() || e.DeletedAt != nil || (by != e.OrganizerIRI && by != e.CommunityIRI) {
+		s.log.InfoContext(ctx, "ignored Update of an event by someone else", "event", in.IRI, "by", by)
+		return nil
+	}
+	notification := "event_update"
+	if in.Status == convene.EventCancelled && e.Status != convene.EventCancelled {
+		notification = "event_cancel"
+	}
+	updated := *in
+	updated.ID, updated.CommunityID, updated.CommunityIRI, updated.OrganizerIRI = e.ID, "", e.CommunityIRI, e.OrganizerIRI
+	updated.AccountID, updated.PublishedAt, updated.UpdatedAt = "", e.PublishedAt, s.timestamp()
+	updated.Public = e.Public && in.Public // an edit may narrow who sees it, never widen
+	if updated.URL == "" {
+		updated.URL = e.URL
+	}
+	return s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.UpdateEvent(ctx, &updated); err != nil {
+			return err
+		}
+		if err := tx.SetAttendeeCount(ctx, e.ID, in.AttendeeCount); err != nil {
+			return err
+		}
+		return s.notifyAttendees(ctx, tx, &updated, notification)
+	})
+}
+
+// ReceiveEventDelete removes a remote event deleted by its organiser or owning group. A
+// Delete of an event we never saw is remembered, so that its late Create stays out.
+func (s *Service) ReceiveEventDelete(ctx context.Context, iri, by string) (bool, error) {
+	e, err := s.store.FindEventByIRI(ctx, iri)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if e.IsLocal() || (by != e.OrganizerIRI && by != e.CommunityIRI) {
+		return true, nil
+	}
+	if e.DeletedAt != nil {
+		return true, nil
+	}
+	now := s.timestamp()
+	return true, s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.TombstoneEvent(ctx, e.ID, now); err != nil {
+			return err
+		}
+		e.DeletedAt = &now
+		return s.notifyAttendees(ctx, tx, e, "event_cancel")
+	})
+}
+
+// ReceiveJoin answers a remote actor's RSVP to a local event by its join mode: Accept (free,
+// while places remain), pending the organiser (restricted), Reject (full, cancelled,
+// external sign-up) or Ignore (no sign-ups). A repeated Join changes nothing.
+func (s *Service) ReceiveJoin(ctx context.Context, joinIRI, actor, eventIRI, message string) error {
+	e, err := s.store.FindEventByIRI(ctx, eventIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !e.IsLocal() {
+		return nil
+	}
+	if _, err := s.store.FindParticipation(ctx, e.ID, actor); err == nil {
+		return nil
+	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
+		return err
+	}
+	message, _ = validateText("message", truncateRunes(message, maxRSVPMessage), maxRSVPMessage, false)
+	now := s.timestamp()
+	p := &convene.Participation{ID: convene.NewIDAt(now), EventID: e.ID, ActorIRI: actor, ActivityIRI: joinIRI,
+		State: convene.ParticipationPending, Message: message, CreatedAt: now, UpdatedAt: now}
+	err = s.decideJoin(ctx, e, p, &convene.InnerActivity{IRI: joinIRI, Type: "Join", Actor: actor, Object: e.IRI})
+	if convene.ErrorCode(err) == convene.ECONFLICT {
+		return nil // a Join racing its own repeat
+	}
+	return err
+}
+
+// ReceiveLeave withdraws a remote actor's RSVP.
+func (s *Service) ReceiveLeave(ctx context.Context, actor, eventIRI string) error {
+	e, err := s.store.FindEventByIRI(ctx, eventIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.store.FindParticipation(ctx, e.ID, actor)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.DeleteParticipation(ctx, p.ID)
+}
+
+// ReceiveJoinAnswer applies a remote event's server's answer to a local member's Join. by
+// must be the event's organiser or owning group; anything else changes nothing. It reports
+// whether joinIRI was one of our Joins.
+func (s *Service) ReceiveJoinAnswer(ctx context.Context, joinIRI, by string, accepted bool) (bool, error) {
+	p, err := s.store.FindParticipationByActivity(ctx, joinIRI)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	e, err := s.store.FindEventByID(ctx, p.EventID)
+	if err != nil {
+		return true, err
+	}
+	if e.IsLocal() || p.AccountID == "" || (by != e.OrganizerIRI && by != e.CommunityIRI) {
+		s.log.InfoContext(ctx, "ignored an answer to a Join by someone else", "join", joinIRI, "by", by)
+		return true, nil
+	}
+	now := s.timestamp()
+	if accepted {
+		return true, s.store.AcceptParticipation(ctx, p.ID, now) // their server counts places
+	}
+	return true, s.store.RejectParticipation(ctx, p.ID, now)
+}
