@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -91,7 +93,34 @@ func (s *Service) wanted(ctx context.Context, re RemoteEvent) (bool, error) {
 			return n > 0, err
 		}
 	}
-	return false, nil
+	return re.Event.Public && s.followsInstanceOf(ctx, re.Event.IRI), nil
+}
+
+// followsInstanceOf reports whether our instance actor follows the instance actor of iri's
+// server (FEP-2677): then that server's public events are welcome.
+func (s *Service) followsInstanceOf(ctx context.Context, iri string) bool {
+	host := hostOf(iri)
+	follows, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.InstanceActor(),
+		State: convene.FollowAccepted, Limit: 200})
+	if err != nil {
+		s.log.WarnContext(ctx, "read the instance's follows", "err", err)
+		return false
+	}
+	for _, f := range follows {
+		if hostOf(f.Followee) == host {
+			return true
+		}
+	}
+	return false
+}
+
+// hostOf is the lowercase host (with port) of an IRI.
+func hostOf(iri string) string {
+	u, err := url.Parse(iri)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Host)
 }
 
 // remoteEvent prepares a parsed remote event for storage.

@@ -184,3 +184,48 @@ func TestAnEventCrossPostedBetweenTwoInstances(t *testing.T) {
 		t.Errorf("kent's calendar:\n%s", ics)
 	}
 }
+
+func TestAnInstanceFollowBringsEveryPublicEvent(t *testing.T) {
+	a, b := newInstance(t, nil), newInstance(t, nil)
+	a.CLI("correct horse battery\n", "user", "create", "alice", "--email", "alice@example.org", "--admin")
+	b.CLI("correct horse battery\n", "user", "create", "bob", "--email", "bob@example.org", "--admin")
+	b.CLI("", "community", "create", "kent", "--name", "Kent conveners")
+	a.Start()
+	b.Start()
+	defer a.Stop()
+	defer b.Stop()
+
+	// A's admin makes A's instance actor follow B's, found through NodeInfo (FEP-2677), as
+	// one would follow a Mobilizon or Gancio instance.
+	out := a.CLI("", "instance", "follow", b.Domain)
+	if !strings.Contains(out, b.URL("/actor")) {
+		t.Fatalf("instance follow said %q", out)
+	}
+	listsEventually(t, b.URL("/actor/followers"), a.URL("/actor"))
+	listsEventually(t, a.URL("/actor/following"), b.URL("/actor"))
+
+	// Nobody on A follows kent or bob, yet kent's public event reaches A's calendar.
+	svcB, asBob := b.actAs(t, "bob")
+	if _, err := svcB.Join(asBob, "kent"); err != nil {
+		t.Fatal(err)
+	}
+	event, err := svcB.CreateEvent(asBob, service.EventInput{Community: "kent", Title: "Seed swap",
+		Start: "2031-03-09T10:00", Timezone: "Europe/London", OnlineURL: "https://meet.example/seeds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcA, _ := a.actAs(t, "alice")
+	eventually(t, 20*time.Second, "the event on A", func() bool {
+		e, err := svcA.FindEventByIRI(context.Background(), event.IRI)
+		return err == nil && e.OnlineURL == "https://meet.example/seeds" && e.EndsAt == nil
+	})
+	resp, err := http.Get(a.URL("/events.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "UID:"+event.IRI) {
+		t.Errorf("A's calendar lacks B's event:\n%s", body)
+	}
+}
