@@ -216,6 +216,14 @@ func (s *Service) ReceiveEventUpdate(ctx context.Context, by string, in *convene
 		s.log.InfoContext(ctx, "ignored Update of an event by someone else", "event", in.IRI, "by", by)
 		return nil
 	}
+	if sameEventDetails(e, in) {
+		// A repeat (the organiser's Update, then its community's Announce of it): attendees
+		// hear of a change once.
+		if in.AttendeeCount != e.AttendeeCount {
+			return s.store.SetAttendeeCount(ctx, e.ID, in.AttendeeCount)
+		}
+		return nil
+	}
 	notification := "event_update"
 	if in.Status == convene.EventCancelled && e.Status != convene.EventCancelled {
 		notification = "event_cancel"
@@ -337,4 +345,18 @@ func (s *Service) ReceiveJoinAnswer(ctx context.Context, joinIRI, by string, acc
 		return true, s.store.AcceptParticipation(ctx, p.ID, now) // their server counts places
 	}
 	return true, s.store.RejectParticipation(ctx, p.ID, now)
+}
+
+// sameEventDetails reports whether two versions of an event say the same to people: title,
+// description, times, place, sign-up and status.
+func sameEventDetails(a, b *convene.Event) bool {
+	sameEnd := (a.EndsAt == nil) == (b.EndsAt == nil) && (a.EndsAt == nil || a.EndsAt.Equal(*b.EndsAt))
+	samePoint := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	pa, pb := a.Place, b.Place
+	return a.Title == b.Title && a.Content == b.Content && a.StartsAt.Equal(b.StartsAt) && sameEnd &&
+		a.Timezone == b.Timezone && pa.Name == pb.Name && pa.Street == pb.Street && pa.PostalCode == pb.PostalCode &&
+		pa.Locality == pb.Locality && pa.Region == pb.Region && pa.Country == pb.Country &&
+		samePoint(pa.Latitude, pb.Latitude) && samePoint(pa.Longitude, pb.Longitude) &&
+		a.OnlineURL == b.OnlineURL && a.Capacity == b.Capacity && a.JoinMode == b.JoinMode &&
+		a.ExternalURL == b.ExternalURL && a.Status == b.Status && a.Category == b.Category && a.URL == b.URL
 }
