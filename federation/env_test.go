@@ -91,6 +91,7 @@ type peer struct {
 var peerHosts = map[string]string{
 	"mastodon": "https://mastodon.example", "gotosocial": "https://gts.example",
 	"lemmy": "https://lemmy.example", "mobilizon": "https://mobilizon.example",
+	"gancio": "https://gancio.example",
 }
 
 func newPeer(t *testing.T, name string, actorFiles ...string) *peer {
