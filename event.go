@@ -92,18 +92,22 @@ type Event struct {
 	EndsAt       *time.Time `db:"ends_at"` // nil: an open end
 	Timezone     string     `db:"timezone"`
 	Place
-	OnlineURL     string      `db:"online_url"`
-	Capacity      int         `db:"capacity"` // 0: unlimited
-	JoinMode      JoinMode    `db:"join_mode"`
-	ExternalURL   string      `db:"external_url"` // where to sign up when JoinMode is external
-	Status        EventStatus `db:"status"`
-	Category      string      `db:"category"`
-	Public        bool        `db:"public"`         // addressed to as:Public: may appear in public calendars
-	AttendeeCount int         `db:"attendee_count"` // accepted participants (a remote event's participantCount)
-	Sequence      int         `db:"sequence"`       // iCalendar SEQUENCE: bumped by every change
-	PublishedAt   time.Time   `db:"published_at"`
-	UpdatedAt     time.Time   `db:"updated_at"`
-	DeletedAt     *time.Time  `db:"deleted_at"`
+	OnlineURL   string      `db:"online_url"`
+	Capacity    int         `db:"capacity"` // 0: unlimited
+	JoinMode    JoinMode    `db:"join_mode"`
+	ExternalURL string      `db:"external_url"` // where to sign up when JoinMode is external
+	Status      EventStatus `db:"status"`
+	Category    string      `db:"category"`
+	Public      bool        `db:"public"` // addressed to as:Public: may appear in public calendars
+	// Listed: on this instance's own agenda and calendar — made here, shared by one of our
+	// communities, or from an actor or server someone here follows. A cross-post waiting for
+	// (or refused by) a moderator is stored but not listed.
+	Listed        bool       `db:"listed"`
+	AttendeeCount int        `db:"attendee_count"` // accepted participants (a remote event's participantCount)
+	Sequence      int        `db:"sequence"`       // iCalendar SEQUENCE: bumped by every change
+	PublishedAt   time.Time  `db:"published_at"`
+	UpdatedAt     time.Time  `db:"updated_at"`
+	DeletedAt     *time.Time `db:"deleted_at"`
 }
 
 // IsLocal reports whether the event was made here.
@@ -127,7 +131,8 @@ func (e *Event) Remaining() int {
 
 // EventFilter selects events; zero fields do not filter. Deleted events are never listed.
 type EventFilter struct {
-	// CommunityIRI: events the community owns, and those it shares (accepted shares).
+	// CommunityIRI: events the community owns, and those it shares (accepted shares). Empty:
+	// the instance's own agenda, listed events only.
 	CommunityIRI string
 	// EndsAfter keeps events still running or to come at that time, soonest first (an
 	// open-ended event ends when it starts).
@@ -167,6 +172,8 @@ type ShareState string
 const (
 	SharePending  ShareState = "pending"  // waiting for a moderator of the community
 	ShareAccepted ShareState = "accepted" // the community shows and announced it
+	// ShareRefused: a moderator said no; the same cross-post arriving again stays refused.
+	ShareRefused ShareState = "refused"
 )
 
 // Share is an object (an event or a thread) shown in a community other than its own: an
@@ -196,6 +203,8 @@ type EventStore interface {
 	UpdateEvent(ctx context.Context, e *Event) error
 	// SetAttendeeCount records a remote event's participantCount.
 	SetAttendeeCount(ctx context.Context, eventID string, n int) error
+	// ListEvent puts a stored event on the instance's agenda (see Event.Listed).
+	ListEvent(ctx context.Context, id string) error
 	// TombstoneEvent empties an event's content and marks it deleted.
 	TombstoneEvent(ctx context.Context, id string, at time.Time) error
 
@@ -229,4 +238,11 @@ type EventStore interface {
 	FindShares(ctx context.Context, objectIRI string) ([]*Share, error)
 	// FindCommunityShares lists the shares with a local community in a state, oldest first.
 	FindCommunityShares(ctx context.Context, communityID string, state ShareState) ([]*Share, error)
+}
+
+// TimeInRange reports whether t falls in the years Convene stores and writes: 1970 to 9998
+// in UTC, so that every zone's wall clock, RFC 3339 and iCalendar can still express it.
+func TimeInRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 1970 && y <= 9998
 }

@@ -12,12 +12,12 @@ import (
 const eventColumns = `id, iri, url, COALESCE(community_id, '') AS community_id, community_iri, organizer_iri, account_id,
 	title, content, source, starts_at, ends_at, timezone, place_name, place_street, place_postal_code, place_locality,
 	place_region, place_country, place_latitude, place_longitude, online_url, capacity, join_mode, external_url, status,
-	category, public, attendee_count, sequence, published_at, updated_at, deleted_at`
+	category, public, listed, attendee_count, sequence, published_at, updated_at, deleted_at`
 
 const eventInsertColumns = `id, iri, url, community_id, community_iri, organizer_iri, account_id,
 	title, content, source, starts_at, ends_at, timezone, place_name, place_street, place_postal_code, place_locality,
 	place_region, place_country, place_latitude, place_longitude, online_url, capacity, join_mode, external_url, status,
-	category, public, attendee_count, sequence, published_at, updated_at, deleted_at`
+	category, public, listed, attendee_count, sequence, published_at, updated_at, deleted_at`
 
 // CreateEvent implements convene.EventStore. The attendee count and sequence are stored as
 // given: a remote event arrives with its server's figures.
@@ -27,11 +27,11 @@ func (s *store) CreateEvent(ctx context.Context, e *convene.Event) error {
 		communityID = e.CommunityID
 	}
 	_, err := s.execContext(ctx, `INSERT INTO events (`+eventInsertColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.IRI, e.URL, communityID, e.CommunityIRI, e.OrganizerIRI, e.AccountID,
 		e.Title, e.Content, e.Source, e.StartsAt.UTC(), utcOrNil(e.EndsAt), e.Timezone, e.Place.Name, e.Street, e.PostalCode,
 		e.Locality, e.Region, e.Country, e.Latitude, e.Longitude, e.OnlineURL, e.Capacity, e.JoinMode, e.ExternalURL,
-		e.Status, e.Category, e.Public, e.AttendeeCount, e.Sequence, e.PublishedAt.UTC(), e.UpdatedAt.UTC(), utcOrNil(e.DeletedAt))
+		e.Status, e.Category, e.Public, e.Listed, e.AttendeeCount, e.Sequence, e.PublishedAt.UTC(), e.UpdatedAt.UTC(), utcOrNil(e.DeletedAt))
 	if convene.ErrorCode(err) == convene.ECONFLICT {
 		return convene.Errorf(convene.ECONFLICT, "event %s already exists", e.IRI)
 	}
@@ -73,6 +73,8 @@ func (s *store) FindEvents(ctx context.Context, f convene.EventFilter) ([]*conve
 	if f.CommunityIRI != "" {
 		from = communityEvents
 		w.args = append(w.args, f.CommunityIRI, f.CommunityIRI, convene.ShareAccepted, f.CommunityIRI)
+	} else {
+		w.add("listed = ?", true)
 	}
 	w.add("deleted_at IS NULL")
 	if f.PublicOnly {
@@ -154,6 +156,18 @@ func (s *store) SetAttendeeCount(ctx context.Context, eventID string, n int) err
 		return fmt.Errorf("set attendee count: %w", err)
 	}
 	if changed == 0 {
+		return convene.Errorf(convene.ENOTFOUND, "event not found")
+	}
+	return nil
+}
+
+// ListEvent implements convene.EventStore.
+func (s *store) ListEvent(ctx context.Context, id string) error {
+	n, err := s.execContext(ctx, `UPDATE events SET listed = ? WHERE id = ?`, true, id)
+	if err != nil {
+		return fmt.Errorf("list event: %w", err)
+	}
+	if n == 0 {
 		return convene.Errorf(convene.ENOTFOUND, "event not found")
 	}
 	return nil

@@ -33,7 +33,7 @@ func newEvent(alice *convene.Account, c *convene.Community, title string, start 
 		ID: id, IRI: "https://convene.test/e/" + id, URL: "https://convene.test/e/" + id,
 		CommunityID: c.ID, CommunityIRI: surreyIRI, OrganizerIRI: "https://convene.test/u/alice", AccountID: alice.ID,
 		Title: title, Content: "<p>" + title + "</p>", Source: title, StartsAt: start, Timezone: "Europe/London",
-		JoinMode: convene.JoinFree, Status: convene.EventScheduled, Public: true, PublishedAt: at, UpdatedAt: at,
+		JoinMode: convene.JoinFree, Status: convene.EventScheduled, Public: true, Listed: true, PublishedAt: at, UpdatedAt: at,
 	}
 	if hours > 0 {
 		end := start.Add(time.Duration(hours) * time.Hour)
@@ -215,9 +215,10 @@ func TestFindEventsFilters(t *testing.T) {
 		if err := d.TombstoneEvent(ctx, deleted.ID, now); err != nil {
 			t.Fatal(err)
 		}
-		shared := mustCreateEvent(t, d, remoteEvent("shared hike", now.Add(25*time.Hour)))
-		pending := mustCreateEvent(t, d, remoteEvent("pending hike", now.Add(27*time.Hour)))
-		mustCreateEvent(t, d, remoteEvent("elsewhere", now.Add(28*time.Hour)))
+		listed := func(e *convene.Event) *convene.Event { e.Listed = true; return e }
+		shared := mustCreateEvent(t, d, listed(remoteEvent("shared hike", now.Add(25*time.Hour))))
+		pending := mustCreateEvent(t, d, remoteEvent("pending hike", now.Add(27*time.Hour))) // not on our agenda yet
+		mustCreateEvent(t, d, listed(remoteEvent("elsewhere", now.Add(28*time.Hour))))
 		for ev, state := range map[*convene.Event]convene.ShareState{shared: convene.ShareAccepted, pending: convene.SharePending} {
 			if err := d.CreateShare(ctx, newShare(ev.IRI, surreyIRI, c.ID, state)); err != nil {
 				t.Fatal(err)
@@ -237,8 +238,8 @@ func TestFindEventsFilters(t *testing.T) {
 				[]string{"ended just now", "open-ended past", "yesterday", "long ago"}},
 			{"past wins over upcoming", convene.EventFilter{EndsBefore: now, EndsAfter: now, Limit: 2},
 				[]string{"ended just now", "open-ended past"}},
-			{"upcoming everywhere", convene.EventFilter{EndsAfter: now, PublicOnly: true},
-				[]string{"ongoing", "open-ended soon", "tomorrow", "shared hike", "pending hike", "elsewhere"}},
+			{"upcoming on our agenda", convene.EventFilter{EndsAfter: now, PublicOnly: true},
+				[]string{"ongoing", "open-ended soon", "tomorrow", "shared hike", "elsewhere"}},
 			{"all public here", convene.EventFilter{CommunityIRI: surreyIRI, PublicOnly: true, Limit: 3},
 				[]string{"long ago", "yesterday", "open-ended past"}},
 			{"upcoming elsewhere", convene.EventFilter{CommunityIRI: "https://mobilizon.example/@hikers", EndsAfter: now, Limit: 1},
@@ -258,6 +259,15 @@ func TestFindEventsFilters(t *testing.T) {
 				}
 			}
 		}
+
+		if err := d.ListEvent(ctx, pending.ID); err != nil {
+			t.Fatal(err)
+		}
+		list, err := d.FindEvents(ctx, convene.EventFilter{EndsAfter: now.Add(26 * time.Hour), PublicOnly: true})
+		if got, want := titles(list), []string{"pending hike", "elsewhere"}; err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("after ListEvent: %q, %v; want %q", got, err, want)
+		}
+		wantCode(t, d.ListEvent(ctx, convene.NewID()), convene.ENOTFOUND)
 	})
 }
 

@@ -248,7 +248,7 @@ func parseEventTime(s string, loc *time.Location) (time.Time, bool) {
 		}
 		t, err = time.ParseInLocation(layout, s, loc)
 	}
-	if err != nil || t.Year() < 1970 || t.Year() > 9999 {
+	if err != nil || !convene.TimeInRange(t) {
 		return time.Time{}, false
 	}
 	return t, true
@@ -257,7 +257,7 @@ func parseEventTime(s string, loc *time.Location) (time.Time, bool) {
 // parseASTime reads published or updated (RFC 3339 only), in UTC; zero if unreadable.
 func parseASTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(cutBytes(s, 64)))
-	if err != nil || t.Year() < 1970 || t.Year() > 9999 {
+	if err != nil || !convene.TimeInRange(t) {
 		return time.Time{}
 	}
 	return t.UTC()

@@ -53,12 +53,15 @@ func (in *Inbox) fileEvent(ctx context.Context, body []byte, actor string, activ
 		return nil
 	}
 	re.Activity, re.Via = activity, via
-	in.learnOrganisers(ctx, re.Event)
-	_, err := in.svc.ReceiveEvent(ctx, *re)
+	e, err := in.svc.ReceiveEvent(ctx, *re)
+	if e != nil && err == nil {
+		in.learnOrganisers(ctx, e)
+	}
 	return err
 }
 
-// learnOrganisers fetches an event's organiser and group, so RSVPs can be delivered to them.
+// learnOrganisers fetches a kept event's organiser and group, so RSVPs can be delivered to
+// them; an event nobody here wants costs no fetch.
 func (in *Inbox) learnOrganisers(ctx context.Context, e *convene.Event) {
 	for _, iri := range []string{e.OrganizerIRI, e.CommunityIRI} {
 		if iri == "" {

@@ -268,7 +268,7 @@ func TestMobilizonCreateEventIsStoredWhenItsGroupIsFollowed(t *testing.T) {
 			StartsAt: time.Date(2022, 12, 11, 19, 0, 0, 0, time.UTC), EndsAt: &end, Timezone: "Europe/London",
 			Place: convene.Place{Name: "The Kenn Centre", Street: "Devon Expressway", PostalCode: "EX6 7TW",
 				Locality: "Teignbridge", Region: "England", Country: "United Kingdom", Latitude: &lat, Longitude: &lon},
-			Capacity: 0, JoinMode: convene.JoinFree, Status: convene.EventScheduled, Category: "SPORTS", Public: true,
+			Capacity: 0, JoinMode: convene.JoinFree, Status: convene.EventScheduled, Category: "SPORTS", Public: true, Listed: true,
 			PublishedAt: time.Date(2022, 9, 27, 14, 33, 14, 0, time.UTC), UpdatedAt: e.UpdatedAt}
 		if !reflect.DeepEqual(*e, want) {
 			t.Errorf("stored\n %+v\nwant %+v", *e, want)
@@ -332,7 +332,7 @@ func TestGancioCreateEventIsStoredWhenTheInstanceFollowsItsRelay(t *testing.T) {
 			StartsAt: time.Date(2026, 11, 21, 16, 0, 0, 0, time.UTC), EndsAt: &end,
 			Place:     convene.Place{Name: "El Paso Occupato", Street: "Via Passo Buole, 47, Torino", Latitude: &lat, Longitude: &lon},
 			OnlineURL: "https://stream.gancio.example/stanze-fredde", JoinMode: convene.JoinFree, Status: convene.EventScheduled,
-			Public: true, PublishedAt: time.Date(2026, 5, 12, 20, 1, 23, 951_000_000, time.UTC), UpdatedAt: e.UpdatedAt}
+			Public: true, Listed: true, PublishedAt: time.Date(2026, 5, 12, 20, 1, 23, 951_000_000, time.UTC), UpdatedAt: e.UpdatedAt}
 		if !reflect.DeepEqual(*e, want) {
 			t.Errorf("stored\n %+v\nwant %+v", *e, want)
 		}
@@ -360,15 +360,18 @@ func TestMobilizonJoinOfALocalEventIsAcceptedByTheCommunity(t *testing.T) {
 		}
 		wantJoinAnswer(t, env, "Accept", join)
 
-		// Redelivered, or sent again under another id: nothing changes, nothing is answered.
+		// Redelivered: dropped as a duplicate. Sent again under another id (their server lost
+		// our answer): the answer is repeated, and still one place is taken.
 		deliverSigned(t, env, m.peer, m.person, join)
-		deliverSigned(t, env, m.peer, m.person, m.join(e.IRI, "-again"))
+		if list := takeOutbox(t, env); len(list) != 0 {
+			t.Errorf("a redelivered Join queued %v", describeActivities(list))
+		}
+		again := m.join(e.IRI, "-again")
+		deliverSigned(t, env, m.peer, m.person, again)
 		if got := storedEvent(t, env, e.IRI); got.AttendeeCount != 1 {
 			t.Errorf("attendees = %d after a repeated Join, want 1", got.AttendeeCount)
 		}
-		if list := takeOutbox(t, env); len(list) != 0 {
-			t.Errorf("a repeated Join queued %v", describeActivities(list))
-		}
+		wantJoinAnswer(t, env, "Accept", again)
 
 		leave := recorded(t, "mobilizon/leave.json", recordedJoinedIRI, e.IRI, m.host, m.srv.URL)
 		deliverSigned(t, env, m.peer, m.person, leave)
@@ -426,6 +429,17 @@ func TestMobilizonJoinIsAnsweredByTheJoinMode(t *testing.T) {
 			t.Errorf("attendees of the full event = %d, want 1", got.AttendeeCount)
 		}
 		wantJoinAnswer(t, env, "Reject", join)
+
+		// Once alice gives her place up, a new Join is decided afresh and accepted.
+		if err := env.svc.LeaveEvent(alice, full.ID); err != nil {
+			t.Fatal(err)
+		}
+		join = m.join(full.IRI, "-full-again")
+		deliverSigned(t, env, m.peer, m.person, join)
+		if p := participation(t, env, full.ID, person); p.State != convene.ParticipationAccepted {
+			t.Errorf("RSVP once a place is free = %s, want accepted", p.State)
+		}
+		wantJoinAnswer(t, env, "Accept", join)
 
 		// No sign-ups: the Join is ignored (FEP-8a8e) and nothing is kept.
 		none := createLocalEvent(t, env, alice, convene.JoinNone, 0)

@@ -21,10 +21,6 @@ func (s *Server) handleEvent(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if !e.Public && e.IsLocal() {
-		s.Error(w, r, convene.Errorf(convene.ENOTFOUND, "event not found"))
-		return
-	}
 	if wantsAS2(r) {
 		s.serveAS2(w, r, func() ([]byte, error) { return s.as2.Event(r.Context(), e) })
 		return
@@ -95,7 +91,7 @@ func mapURL(p convene.Place) string {
 // handleEventAttendees serves /e/{id}/attendees: how many are coming (FEP-8a8e), not who.
 func (s *Server) handleEventAttendees(w http.ResponseWriter, r *http.Request) {
 	e, err := s.svc.FindEvent(r.Context(), mux.Vars(r)["id"])
-	if err != nil || !e.IsLocal() || !e.Public {
+	if err != nil || !e.IsLocal() {
 		s.Error(w, r, firstError(err, convene.Errorf(convene.ENOTFOUND, "event not found")))
 		return
 	}
@@ -130,8 +126,8 @@ func (s *Server) handleUpcomingEvents(w http.ResponseWriter, r *http.Request) {
 // handleEventCalendar serves /e/{id}.ics.
 func (s *Server) handleEventCalendar(w http.ResponseWriter, r *http.Request) {
 	e, err := s.svc.FindEvent(r.Context(), mux.Vars(r)["id"])
-	if err != nil || !e.Public {
-		s.Error(w, r, firstError(err, convene.Errorf(convene.ENOTFOUND, "event not found")))
+	if err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	s.serveCalendar(w, r, frontend.Calendar{Name: e.Title, URL: e.URL}, []*convene.Event{e}, e.ID)

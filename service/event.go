@@ -60,7 +60,7 @@ func (s *Service) CreateEvent(ctx context.Context, in EventInput) (*convene.Even
 	e := &convene.Event{
 		ID: id, IRI: s.iris.Event(id), CommunityID: c.ID, CommunityIRI: s.iris.Group(c.Slug),
 		OrganizerIRI: s.iris.Person(organiser.Username), AccountID: organiser.ID,
-		Public: true, PublishedAt: now, UpdatedAt: now,
+		Public: true, Listed: true, PublishedAt: now, UpdatedAt: now,
 	}
 	e.URL = e.IRI
 	if in.Timezone == "" {
@@ -175,7 +175,7 @@ func parseWallClock(field, value string, loc *time.Location, required bool) (tim
 	if t.Format(wallClockLayout) != value[:len(wallClockLayout)] {
 		return time.Time{}, convene.Errorf(convene.EINVALID, "%s %s does not exist in %s (the clocks change then)", field, value, loc)
 	}
-	if t.Year() < 1970 || t.Year() > 9999 {
+	if !convene.TimeInRange(t) {
 		return time.Time{}, convene.Errorf(convene.EINVALID, "%s %q is out of range", field, value)
 	}
 	return t, nil
@@ -321,12 +321,13 @@ func (s *Service) notifyAttendees(ctx context.Context, tx convene.Store, e *conv
 	})
 }
 
-// eachParticipation calls fn for every RSVP of an event in a state (all when empty).
+// eachParticipation calls fn for every RSVP of an event in a state (all when empty). It reads
+// until a page comes back empty, so a store that pages by less than asked loses nothing.
 func (s *Service) eachParticipation(ctx context.Context, st convene.Store, eventID string, state convene.ParticipationState, fn func(*convene.Participation) error) error {
 	after := ""
 	for {
-		page, err := st.FindParticipations(ctx, eventID, state, after, 500)
-		if err != nil {
+		page, err := st.FindParticipations(ctx, eventID, state, after, 200)
+		if err != nil || len(page) == 0 {
 			return err
 		}
 		for _, p := range page {
@@ -334,18 +335,17 @@ func (s *Service) eachParticipation(ctx context.Context, st convene.Store, event
 				return err
 			}
 		}
-		if len(page) < 500 {
-			return nil
-		}
 		after = page[len(page)-1].ID
 	}
 }
 
 // federateEvent queues what other servers hear of a change to a local event: the organiser's
 // activity (to the public, the community, the instance's followers — Mobilizon and Gancio
-// instances that follow us — the communities it is shared with, and on changes its remote
-// attendees), and the community's Announces as for threads (FEP-1b12; a new event also as
-// Announce{id}, the boost Mastodon shows). It returns the organiser's activity.
+// instances that follow us — and the communities it is shared with), the community's
+// Announces as for threads (FEP-1b12; a new event also as Announce{id}, the boost Mastodon
+// shows), and on changes the same activity once more for its remote attendees alone: who
+// comes is nobody else's business, so they are not in the public one's cc. It returns the
+// organiser's public activity.
 func (s *Service) federateEvent(ctx context.Context, tx convene.Store, c *convene.Community, e *convene.Event, typ string) (*convene.Activity, error) {
 	now := s.timestamp()
 	group := e.CommunityIRI
@@ -359,21 +359,15 @@ func (s *Service) federateEvent(ctx context.Context, tx convene.Store, c *conven
 			cc = append(cc, sh.CommunityIRI)
 		}
 	}
-	if typ != "Create" {
-		err := s.eachParticipation(ctx, tx, e.ID, convene.ParticipationAccepted, func(p *convene.Participation) error {
-			if p.AccountID == "" {
-				cc = append(cc, p.ActorIRI)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
 	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: e.OrganizerIRI, Object: e.IRI,
 		To: []string{convene.PublicIRI, group}, Cc: cc, Published: now}
 	if err := tx.EnqueueActivity(ctx, activity); err != nil {
 		return nil, err
+	}
+	if typ != "Create" {
+		if err := s.tellRemoteAttendees(ctx, tx, e, typ); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.announceEvent(ctx, tx, group, e, activity); err != nil {
 		return nil, err
@@ -386,6 +380,24 @@ func (s *Service) federateEvent(ctx context.Context, tx convene.Store, c *conven
 		}
 	}
 	return activity, nil
+}
+
+// tellRemoteAttendees sends the organiser's Update or Delete of an event to its accepted
+// remote attendees only.
+func (s *Service) tellRemoteAttendees(ctx context.Context, tx convene.Store, e *convene.Event, typ string) error {
+	var to []string
+	err := s.eachParticipation(ctx, tx, e.ID, convene.ParticipationAccepted, func(p *convene.Participation) error {
+		if p.AccountID == "" {
+			to = append(to, p.ActorIRI)
+		}
+		return nil
+	})
+	if err != nil || len(to) == 0 {
+		return err
+	}
+	now := s.timestamp()
+	return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: e.OrganizerIRI,
+		Object: e.IRI, To: to, Published: now})
 }
 
 // announceEvent has a local community announce an event's activity to its followers: whole
@@ -410,9 +422,44 @@ func (s *Service) announceEvent(ctx context.Context, tx convene.Store, group str
 		Object: e.IRI, To: to, Published: now})
 }
 
-// FindEvent returns an event (deleted ones too: their pages say so).
+// FindEvent returns an event the principal may see (deleted ones too: their pages say so):
+// a public event made here or on our agenda, or a cross-post waiting for a moderator, to
+// that moderator. Anything else is ENOTFOUND, as if it were not here.
 func (s *Service) FindEvent(ctx context.Context, id string) (*convene.Event, error) {
-	return s.store.FindEventByID(ctx, id)
+	e, err := s.store.FindEventByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Public && (e.IsLocal() || e.Listed) {
+		return e, nil
+	}
+	if e.Public && convene.PrincipalFrom(ctx).Account != nil {
+		if may, err := s.reviewsCrossPost(ctx, e); err != nil || may {
+			return e, err
+		}
+	}
+	return nil, convene.Errorf(convene.ENOTFOUND, "event not found")
+}
+
+// reviewsCrossPost reports whether the principal moderates a community the event waits in.
+func (s *Service) reviewsCrossPost(ctx context.Context, e *convene.Event) (bool, error) {
+	shares, err := s.store.FindShares(ctx, e.IRI)
+	if err != nil {
+		return false, err
+	}
+	for _, sh := range shares {
+		if sh.State != convene.SharePending || sh.CommunityID == "" {
+			continue
+		}
+		c, err := s.store.FindCommunityByID(ctx, sh.CommunityID)
+		if err != nil {
+			return false, err
+		}
+		if mod, err := s.CanModerate(ctx, c); err != nil || mod {
+			return mod, err
+		}
+	}
+	return false, nil
 }
 
 // FindEventByIRI returns a stored event by its IRI.

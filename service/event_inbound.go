@@ -26,12 +26,18 @@ type RemoteEvent struct {
 // community, or from an actor or community someone here follows (people, communities, the
 // instance itself, as a Mobilizon or Gancio instance follow), or announced by a followed
 // community. Anything else is ignored (nil, nil). A known event may still be cross-posted to
-// another of our communities; it is never re-created or widened.
+// another of our communities, but only by the organiser or group it was stored with; it is
+// never re-created or widened.
 func (s *Service) ReceiveEvent(ctx context.Context, re RemoteEvent) (*convene.Event, error) {
+	followed, err := s.followed(ctx, re)
+	if err != nil {
+		return nil, err
+	}
 	e, err := s.store.FindEventByIRI(ctx, re.Event.IRI)
 	switch {
 	case err == nil:
-		if e.IsLocal() {
+		if e.IsLocal() || e.OrganizerIRI != re.Event.OrganizerIRI || e.CommunityIRI != re.Event.CommunityIRI {
+			s.log.InfoContext(ctx, "ignored an event by someone other than its organiser", "event", e.IRI)
 			return nil, nil
 		}
 	case convene.ErrorCode(err) != convene.ENOTFOUND:
@@ -40,19 +46,24 @@ func (s *Service) ReceiveEvent(ctx context.Context, re RemoteEvent) (*convene.Ev
 		if deleted, err := s.store.IsDeleted(ctx, re.Event.IRI, re.Event.OrganizerIRI, s.now().Add(-deleteArrivedFirst)); err != nil || deleted {
 			return nil, err
 		}
-		if keep, err := s.wanted(ctx, re); err != nil || !keep {
-			return nil, err
+		if !followed && len(re.Groups) == 0 {
+			return nil, nil
 		}
 		e = s.remoteEvent(re.Event)
 	}
 	defer s.notifyOutbox()
 	return e, s.store.InTx(ctx, func(tx convene.Store) error {
 		if _, err := tx.FindEventByIRI(ctx, e.IRI); convene.ErrorCode(err) == convene.ENOTFOUND {
+			e.Listed = followed
 			if err := tx.CreateEvent(ctx, e); err != nil {
 				return err
 			}
 		} else if err != nil {
 			return err
+		} else if followed && !e.Listed {
+			if err := s.listEvent(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 		for _, group := range re.Groups {
 			if err := s.receiveCrossPost(ctx, tx, e, group, re.Activity); err != nil {
@@ -61,6 +72,15 @@ func (s *Service) ReceiveEvent(ctx context.Context, re RemoteEvent) (*convene.Ev
 		}
 		return s.recordRemoteShare(ctx, tx, e, re.Via)
 	})
+}
+
+// listEvent puts a stored event on the instance's agenda.
+func (s *Service) listEvent(ctx context.Context, tx convene.Store, e *convene.Event) error {
+	if e.Listed {
+		return nil
+	}
+	e.Listed = true
+	return tx.ListEvent(ctx, e.ID)
 }
 
 // recordRemoteShare remembers that a community elsewhere announced an event it does not own
@@ -79,10 +99,12 @@ func (s *Service) recordRemoteShare(ctx context.Context, tx convene.Store, e *co
 	return err
 }
 
-// wanted says whether a new remote event concerns anyone here.
-func (s *Service) wanted(ctx context.Context, re RemoteEvent) (bool, error) {
-	if len(re.Groups) > 0 || re.Via != "" {
-		return re.Event.Public || len(re.Groups) > 0, nil
+// followed says whether a remote event belongs on our agenda by itself, before any moderator
+// looks at it: a public event announced by a community we follow, or one by an actor or
+// community someone here follows, or from a server our instance actor follows (FEP-2677).
+func (s *Service) followed(ctx context.Context, re RemoteEvent) (bool, error) {
+	if re.Via != "" {
+		return re.Event.Public, nil
 	}
 	for _, actor := range []string{re.Event.OrganizerIRI, re.Event.CommunityIRI} {
 		if actor == "" {
@@ -173,6 +195,9 @@ func (s *Service) receiveCrossPost(ctx context.Context, tx convene.Store, e *con
 		sh.State = convene.ShareAccepted
 	}
 	if err := tx.CreateShare(ctx, sh); err != nil || sh.State != convene.ShareAccepted {
+		return err
+	}
+	if err := s.listEvent(ctx, tx, e); err != nil {
 		return err
 	}
 	if len(activity) > 0 {
@@ -274,7 +299,9 @@ func (s *Service) ReceiveEventDelete(ctx context.Context, iri, by string) (bool,
 
 // ReceiveJoin answers a remote actor's RSVP to a local event by its join mode: Accept (free,
 // while places remain), pending the organiser (restricted), Reject (full, cancelled,
-// external sign-up) or Ignore (no sign-ups). A repeated Join changes nothing.
+// external sign-up) or Ignore (no sign-ups). A Join from someone who already has an RSVP
+// gets the answer it stands at, except that a free event decides afresh for someone it
+// turned away when full.
 func (s *Service) ReceiveJoin(ctx context.Context, joinIRI, actor, eventIRI, message string) error {
 	e, err := s.store.FindEventByIRI(ctx, eventIRI)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
@@ -283,11 +310,14 @@ func (s *Service) ReceiveJoin(ctx context.Context, joinIRI, actor, eventIRI, mes
 	if err != nil {
 		return err
 	}
-	if !e.IsLocal() {
+	if !e.IsLocal() || !e.Public {
 		return nil
 	}
-	if _, err := s.store.FindParticipation(ctx, e.ID, actor); err == nil {
-		return nil
+	join := &convene.InnerActivity{IRI: joinIRI, Type: "Join", Actor: actor, Object: e.IRI}
+	if old, err := s.store.FindParticipation(ctx, e.ID, actor); err == nil {
+		if done, err := s.answerRepeatedJoin(ctx, e, old, join); done || err != nil {
+			return err
+		}
 	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
 		return err
 	}
@@ -295,11 +325,30 @@ func (s *Service) ReceiveJoin(ctx context.Context, joinIRI, actor, eventIRI, mes
 	now := s.timestamp()
 	p := &convene.Participation{ID: convene.NewIDAt(now), EventID: e.ID, ActorIRI: actor, ActivityIRI: joinIRI,
 		State: convene.ParticipationPending, Message: message, CreatedAt: now, UpdatedAt: now}
-	err = s.decideJoin(ctx, e, p, &convene.InnerActivity{IRI: joinIRI, Type: "Join", Actor: actor, Object: e.IRI})
+	err = s.decideJoin(ctx, e, p, join)
 	if convene.ErrorCode(err) == convene.ECONFLICT {
 		return nil // a Join racing its own repeat
 	}
 	return err
+}
+
+// answerRepeatedJoin answers a new Join from an actor who has an RSVP already (their server
+// may have lost our answer, or they try again): accepted or refused, they hear it again;
+// pending, nothing yet; the very same Join again, nothing. A free event's refusal (it was
+// full) is withdrawn so that the Join is decided afresh: done is false then.
+func (s *Service) answerRepeatedJoin(ctx context.Context, e *convene.Event, old *convene.Participation, join *convene.InnerActivity) (done bool, err error) {
+	switch {
+	case old.ActivityIRI == join.IRI || old.State == convene.ParticipationPending:
+		return true, nil
+	case old.State == convene.ParticipationRejected && e.JoinMode == convene.JoinFree:
+		return false, s.store.DeleteParticipation(ctx, old.ID)
+	}
+	typ := "Accept"
+	if old.State == convene.ParticipationRejected {
+		typ = "Reject"
+	}
+	defer s.notifyOutbox()
+	return true, s.store.InTx(ctx, func(tx convene.Store) error { return s.answerJoin(ctx, tx, e, join, typ) })
 }
 
 // ReceiveLeave withdraws a remote actor's RSVP.

@@ -17,7 +17,7 @@ func (s *Service) JoinEvent(ctx context.Context, id, message string) (*convene.P
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.FindEventByID(ctx, id)
+	e, err := s.FindEvent(ctx, id)
 	if err != nil {
 		return nil, err
 	}

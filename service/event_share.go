@@ -171,13 +171,23 @@ func (s *Service) DecideShare(ctx context.Context, slug, shareID string, accept 
 	if sh.CommunityID != c.ID || sh.State != convene.SharePending {
 		return convene.Errorf(convene.ENOTFOUND, "no pending cross-post %s in %s", shareID, c.Slug)
 	}
+	e, err := s.store.FindEventByIRI(ctx, sh.ObjectIRI)
+	if err != nil {
+		return err
+	}
+	if accept && (!e.Public || e.DeletedAt != nil) {
+		return convene.Errorf(convene.EINVALID, "only public, live events can be shown: refuse this cross-post")
+	}
 	now := s.timestamp()
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
-		if !accept {
-			return tx.DeleteShare(ctx, sh.ID)
+		if !accept { // the event stays stored but off the agenda, unless someone here follows it
+			return tx.UpdateShareState(ctx, sh.ID, convene.ShareRefused, sh.ActivityIRI, now)
 		}
 		if err := tx.UpdateShareState(ctx, sh.ID, convene.ShareAccepted, sh.ActivityIRI, now); err != nil {
+			return err
+		}
+		if err := s.listEvent(ctx, tx, e); err != nil {
 			return err
 		}
 		return s.announceShared(ctx, tx, sh.CommunityIRI, sh.ObjectIRI)
@@ -211,6 +221,15 @@ func (s *Service) Reshare(ctx context.Context, slug, objectIRI string) (*convene
 	return sh, s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreateShare(ctx, sh); err != nil {
 			return err
+		}
+		if typ == "Event" {
+			e, err := tx.FindEventByIRI(ctx, objectIRI)
+			if err != nil {
+				return err
+			}
+			if err := s.listEvent(ctx, tx, e); err != nil {
+				return err
+			}
 		}
 		return s.announceShared(ctx, tx, group, objectIRI)
 	})
@@ -248,7 +267,8 @@ type Landscape struct {
 const maxLandscapeCommunities = 50
 
 // CommunityLandscape gathers the public threads and upcoming events of the communities a
-// local community follows (accepted follows), newest threads and soonest events first.
+// local community follows (accepted follows), newest threads and soonest events first, but
+// not the community's own events that they share.
 func (s *Service) CommunityLandscape(ctx context.Context, slug string, limit int) (*Landscape, error) {
 	c, err := s.FindCommunity(ctx, slug)
 	if err != nil {
@@ -259,7 +279,7 @@ func (s *Service) CommunityLandscape(ctx context.Context, slug string, limit int
 	if err != nil {
 		return nil, err
 	}
-	l := &Landscape{}
+	l, group := &Landscape{}, s.iris.Group(c.Slug)
 	for _, f := range follows {
 		if !s.isCommunity(ctx, f.Followee) {
 			continue
@@ -274,7 +294,11 @@ func (s *Service) CommunityLandscape(ctx context.Context, slug string, limit int
 		if err != nil {
 			return nil, err
 		}
-		l.Events = append(l.Events, events...)
+		for _, e := range events {
+			if e.CommunityIRI != group { // our own, shared back to us, is no news here
+				l.Events = append(l.Events, e)
+			}
+		}
 	}
 	slices.SortFunc(l.Threads, func(a, b *convene.Post) int { return strings.Compare(b.ID, a.ID) })
 	slices.SortFunc(l.Events, func(a, b *convene.Event) int { return a.StartsAt.Compare(b.StartsAt) })

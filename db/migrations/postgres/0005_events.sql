@@ -30,6 +30,8 @@ CREATE TABLE events (
 	status TEXT NOT NULL CHECK (status IN ('scheduled', 'tentative', 'cancelled', 'postponed', 'rescheduled', 'moved_online')),
 	category TEXT NOT NULL DEFAULT '',
 	public BOOLEAN NOT NULL DEFAULT FALSE,
+	-- On the instance's own agenda (see convene.Event.Listed).
+	listed BOOLEAN NOT NULL DEFAULT FALSE,
 	-- Not bounded by capacity: a remote event's count is its server's, and an organiser may
 	-- lower the capacity below the number already accepted.
 	attendee_count INTEGER NOT NULL DEFAULT 0 CHECK (attendee_count >= 0),
@@ -75,7 +77,7 @@ CREATE TABLE shares (
 	community_iri TEXT NOT NULL,
 	community_id TEXT REFERENCES communities (id) ON DELETE CASCADE,
 	shared_by TEXT NOT NULL DEFAULT '',
-	state TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
+	state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'refused')),
 	activity_iri TEXT NOT NULL DEFAULT '',
 	created_at TIMESTAMPTZ NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL
