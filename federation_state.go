@@ -96,12 +96,15 @@ type InnerActivity struct {
 
 // InboxItem is a verified activity waiting to be applied.
 type InboxItem struct {
-	ID          string    `db:"id"`
-	ActivityIRI string    `db:"activity_iri"`
-	Actor       string    `db:"actor_iri"` // the verified signer's actor
-	Body        []byte    `db:"-"`
-	Attempts    int       `db:"attempts"`
-	ReceivedAt  time.Time `db:"received_at"`
+	ID          string `db:"id"`
+	ActivityIRI string `db:"activity_iri"`
+	// BodyDigest (hex SHA-256 of Body) makes the dedup key with ActivityIRI: some peers
+	// reuse an activity's id for a later activity about the same object.
+	BodyDigest string    `db:"body_digest"`
+	Actor      string    `db:"actor_iri"` // the verified signer's actor
+	Body       []byte    `db:"-"`
+	Attempts   int       `db:"attempts"`
+	ReceivedAt time.Time `db:"received_at"`
 }
 
 // Delivery is one activity on its way to one inbox.

@@ -158,11 +158,17 @@ func TestQueuesClaimExclusivelyAndRecover(t *testing.T) {
 func TestInboxDedupUnderConcurrency(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
+		// Four ids, the last with two bodies (a peer reusing an id for a later activity): five
+		// distinct activities, each sent four times.
 		errs := make(chan error, 20)
 		for i := range 20 {
+			id, digest := string(rune('a'+i%4)), "d1"
+			if i%5 == 4 {
+				id, digest = "d", "d2"
+			}
 			go func() {
-				errs <- d.EnqueueInbox(ctx, &convene.InboxItem{ID: convene.NewID(), ActivityIRI: "https://x.example/a/" + string(rune('a'+i%4)),
-					Actor: "https://x.example/u/x", Body: []byte("{}"), ReceivedAt: at})
+				errs <- d.EnqueueInbox(ctx, &convene.InboxItem{ID: convene.NewID(), ActivityIRI: "https://x.example/a/" + id,
+					BodyDigest: digest, Actor: "https://x.example/u/x", Body: []byte("{}"), ReceivedAt: at})
 			}()
 		}
 		accepted := 0
@@ -176,8 +182,8 @@ func TestInboxDedupUnderConcurrency(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if accepted != 4 {
-			t.Errorf("accepted %d distinct activities of 4", accepted)
+		if accepted != 5 {
+			t.Errorf("accepted %d distinct activities of 5", accepted)
 		}
 	})
 }

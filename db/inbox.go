@@ -12,10 +12,10 @@ import (
 	"github.com/convene-social/convene"
 )
 
-const insertInbox = `INSERT INTO inbox (id, activity_iri, actor_iri, body, state, next_attempt_at, received_at)
-	VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`
+const insertInbox = `INSERT INTO inbox (id, activity_iri, body_digest, actor_iri, body, state, next_attempt_at, received_at)
+	VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`
 
-// EnqueueInbox implements convene.FederationStore. The unique activity IRI is the dedup:
+// EnqueueInbox implements convene.FederationStore. The activity IRI and body digest are the dedup:
 // a peer retrying a delivery we already accepted gets ECONFLICT, which the inbox answers 202.
 // Outside a transaction, concurrent calls are committed together (group commit): one
 // transaction per batch instead of per activity, while each caller still returns only
@@ -29,7 +29,7 @@ func (s *store) EnqueueInbox(ctx context.Context, item *convene.InboxItem) error
 
 func (s *store) insertInbox(ctx context.Context, item *convene.InboxItem) error {
 	n, err := s.execContext(ctx, insertInbox,
-		item.ID, item.ActivityIRI, item.Actor, string(item.Body), item.ReceivedAt, item.ReceivedAt)
+		item.ID, item.ActivityIRI, item.BodyDigest, item.Actor, string(item.Body), item.ReceivedAt, item.ReceivedAt)
 	if err != nil {
 		return fmt.Errorf("enqueue inbox: %w", err)
 	}
@@ -106,15 +106,15 @@ func (b *inboxBatcher) drain(d *DB) {
 // nil or ECONFLICT for an activity already received (or twice in the batch).
 func (d *DB) insertInboxBatch(batch []inboxRequest) ([]error, error) {
 	var query strings.Builder
-	query.WriteString(`INSERT INTO inbox (id, activity_iri, actor_iri, body, state, next_attempt_at, received_at) VALUES `)
-	args := make([]any, 0, 6*len(batch))
+	query.WriteString(`INSERT INTO inbox (id, activity_iri, body_digest, actor_iri, body, state, next_attempt_at, received_at) VALUES `)
+	args := make([]any, 0, 7*len(batch))
 	for i, req := range batch {
 		if i > 0 {
 			query.WriteString(", ")
 		}
-		query.WriteString("(?, ?, ?, ?, 'pending', ?, ?)")
+		query.WriteString("(?, ?, ?, ?, ?, 'pending', ?, ?)")
 		it := req.item
-		args = append(args, it.ID, it.ActivityIRI, it.Actor, string(it.Body), it.ReceivedAt, it.ReceivedAt)
+		args = append(args, it.ID, it.ActivityIRI, it.BodyDigest, it.Actor, string(it.Body), it.ReceivedAt, it.ReceivedAt)
 	}
 	query.WriteString(` ON CONFLICT DO NOTHING RETURNING id`)
 	var inserted []string

@@ -3,6 +3,8 @@ package federation
 import (
 	"context"
 	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -61,7 +63,8 @@ func reject(status int, format string, args ...any) *Rejection {
 }
 
 // Receive checks an inbox POST and queues it: size, signature and digest, domain blocks
-// (before any fetch), that the signer is the activity's actor, and dedup by activity id.
+// (before any fetch), that the signer is the activity's actor, and dedup by activity id and
+// body (a byte-identical redelivery is dropped; peers reuse ids for later activities).
 // It returns nil when the activity is queued (or was already): answer 202.
 func (in *Inbox) Receive(ctx context.Context, r *http.Request) error {
 	body, rej := readInboxBody(r)
@@ -95,8 +98,9 @@ func (in *Inbox) Receive(ctx context.Context, r *http.Request) error {
 		// 403, not 401: the sender cannot fix this by retrying (a forwarded activity).
 		return reject(http.StatusForbidden, "signed by %s but the actor is %s", signer.IRI, activity.Actor.ID)
 	}
-	item := &convene.InboxItem{ID: convene.NewID(), ActivityIRI: activity.ID, Actor: signer.IRI, Body: body,
-		ReceivedAt: in.now().UTC().Truncate(time.Microsecond)}
+	digest := sha256.Sum256(body)
+	item := &convene.InboxItem{ID: convene.NewID(), ActivityIRI: activity.ID, BodyDigest: hex.EncodeToString(digest[:]),
+		Actor: signer.IRI, Body: body, ReceivedAt: in.now().UTC().Truncate(time.Microsecond)}
 	if err := in.store.EnqueueInbox(ctx, item); err != nil && convene.ErrorCode(err) != convene.ECONFLICT {
 		return err
 	}

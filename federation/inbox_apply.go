@@ -48,7 +48,7 @@ func (in *Inbox) Apply(ctx context.Context, item *convene.InboxItem) error {
 			return in.store.DeleteRemoteActor(ctx, actor)
 		}
 		if hostOf(a.Object.ID) == hostOf(actor) {
-			if wasEvent, err := in.svc.ReceiveEventDelete(ctx, a.Object.ID, actor); wasEvent || err != nil {
+			if wasEvent, err := in.applyEventDelete(ctx, a.Object.ID, actor); wasEvent || err != nil {
 				return err
 			}
 			return in.svc.ReceivePostDelete(ctx, a.Object.ID, actor, item.Body)

@@ -73,13 +73,53 @@ func (in *Inbox) learnOrganisers(ctx context.Context, e *convene.Event) {
 	}
 }
 
-// applyEventUpdate applies an Update of an event by its organiser or group.
+// applyEventUpdate applies an Update of an event by its organiser or group. Someone else on
+// the event's server (a Mobilizon group's moderator edits its events as themselves) only
+// makes us re-read the event from its origin: the Update's copy is not trusted.
 func (in *Inbox) applyEventUpdate(ctx context.Context, body []byte, actor string) error {
+	if e := in.knownEventOfHost(ctx, body, actor); e != nil && actor != e.OrganizerIRI && actor != e.CommunityIRI {
+		return in.refreshEvent(ctx, e)
+	}
 	re := in.remoteEventFrom(ctx, body, actor)
 	if re == nil {
 		return nil
 	}
 	return in.svc.ReceiveEventUpdate(ctx, actor, re.Event)
+}
+
+// applyEventDelete applies a Delete of a remote event; it reports whether iri was an event
+// we know. A Delete by someone else on the event's server (a group moderator) counts once
+// the origin confirms it.
+func (in *Inbox) applyEventDelete(ctx context.Context, iri, actor string) (bool, error) {
+	e, err := in.store.FindEventByIRI(ctx, iri)
+	switch {
+	case convene.ErrorCode(err) == convene.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return true, err
+	case e.IsLocal() || hostOf(e.IRI) != hostOf(actor):
+		return true, nil
+	case actor != e.OrganizerIRI && actor != e.CommunityIRI:
+		return true, in.refreshEvent(ctx, e)
+	}
+	_, err = in.svc.ReceiveEventDelete(ctx, iri, actor)
+	return true, err
+}
+
+// knownEventOfHost returns the stored remote event an Update's body is about, if the actor
+// is on that event's server.
+func (in *Inbox) knownEventOfHost(ctx context.Context, body []byte, actor string) *convene.Event {
+	var head struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(body, &head) != nil || head.ID == "" || hostOf(head.ID) != hostOf(actor) {
+		return nil
+	}
+	e, err := in.store.FindEventByIRI(ctx, head.ID)
+	if err != nil || e.IsLocal() {
+		return nil
+	}
+	return e
 }
 
 // fileAnnouncedEvent files an event that a followed community announced, as its origin
@@ -98,6 +138,12 @@ func (in *Inbox) applyAnnouncedEventChange(ctx context.Context, e *convene.Event
 	if e.CommunityIRI != group || e.IsLocal() {
 		return nil
 	}
+	return in.refreshEvent(ctx, e)
+}
+
+// refreshEvent re-reads a remote event from its origin and applies what it says, in its
+// organiser's name: the new version, or its deletion (404, 410 or a Tombstone).
+func (in *Inbox) refreshEvent(ctx context.Context, e *convene.Event) error {
 	doc, err := in.resolver.fetcher.FetchAS2(ctx, e.IRI)
 	switch {
 	case errors.Is(err, ErrGone), errors.Is(err, ErrNotFound):

@@ -66,12 +66,11 @@ func (m *mobilizonPeer) create(uuid string) map[string]any {
 func (m *mobilizonPeer) eventIRI(uuid string) string { return m.srv.URL + "/events/" + uuid }
 
 // update is the organiser's Update of event uuid: the event re-rendered with set applied,
-// as Mobilizon's make_update_data wraps it. Mobilizon gives every Update of an event the id
-// of its Create ("<event>/activity"); these carry ids of their own (see the report on
-// Inbox.Receive's dedup).
-func (m *mobilizonPeer) update(uuid, n string, set map[string]any) map[string]any {
+// as Mobilizon's make_update_data wraps it — under its Create's id, "<event>/activity", as
+// Mobilizon gives every Update of an event.
+func (m *mobilizonPeer) update(uuid string, set map[string]any) map[string]any {
 	u := m.create(uuid)
-	u["type"], u["id"] = "Update", m.eventIRI(uuid)+"/update/"+n
+	u["type"] = "Update"
 	delete(u, "published")
 	object := u["object"].(map[string]any)
 	for k, v := range set {
@@ -89,14 +88,26 @@ func (m *mobilizonPeer) join(event, suffix string) map[string]any {
 }
 
 // receiveEvent delivers the organiser's Create of event uuid, surrey following its group,
-// and returns the stored copy.
+// and returns the stored copy. The peer serves the event at its id from then on.
 func (m *mobilizonPeer) receiveEvent(t *testing.T, env *testEnv, uuid string) *convene.Event {
 	t.Helper()
 	if _, err := env.store.FindFollow(context.Background(), env.iris.Group("surrey"), idOf(m.group)); err != nil {
 		followAccepted(t, env, env.iris.Group("surrey"), idOf(m.group))
 	}
-	deliverSigned(t, env, m.peer, m.organiser, m.create(uuid))
+	create := m.create(uuid)
+	m.serveEvent(uuid, create["object"].(map[string]any))
+	deliverSigned(t, env, m.peer, m.organiser, create)
 	return storedEvent(t, env, m.eventIRI(uuid))
+}
+
+// serveEvent has the peer serve an event document at the event's id.
+func (m *mobilizonPeer) serveEvent(uuid string, event map[string]any) {
+	m.t.Helper()
+	body, err := json.Marshal(event)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	m.serveDoc(pathOf(m.eventIRI(uuid)), body)
 }
 
 // serveGancioRelay serves the one Application actor a Gancio instance federates as, shaped
@@ -492,6 +503,14 @@ func TestMobilizonAcceptOfOurJoinAcceptsTheRSVP(t *testing.T) {
 		if got := storedEvent(t, env, e.IRI); got.AttendeeCount != 0 {
 			t.Errorf("attendees = %d: a remote event's count mirrors its server's participantCount", got.AttendeeCount)
 		}
+
+		// A moderator of the group (Mobilizon answers as the one who decided) changes her mind.
+		reject := recorded(t, "mobilizon/accept_join.json", recordedOurJoin, p.ActivityIRI, m.host, m.srv.URL)
+		reject["type"], reject["id"], reject["actor"] = "Reject", idOf(m.person)+"#rejects/join/1", idOf(m.person)
+		deliverSigned(t, env, m.peer, m.person, reject)
+		if got := participation(t, env, e.ID, p.ActorIRI); got.State != convene.ParticipationRejected {
+			t.Errorf("RSVP = %s after a moderator's Reject, want rejected", got.State)
+		}
 	})
 }
 
@@ -519,13 +538,13 @@ func TestEventUpdateAndDeleteApplyOnlyFromTheOrganiser(t *testing.T) {
 				hijack := map[string]any{"name": "Hijacked", "ical:status": "CANCELLED", "eventStatus": "EventCancelled"}
 				// Someone else on the same server, first leaving the event's owners as they are,
 				// then claiming to organise it himself; then someone on another server.
-				forged := m.update(uuid, "1", hijack)
+				forged := m.update(uuid, hijack)
 				forged["actor"] = idOf(m.person)
 				deliverSigned(t, env, m.peer, m.person, forged)
-				forged = m.update(uuid, "2", hijack)
+				forged = m.update(uuid, hijack)
 				forged["actor"], forged["object"].(map[string]any)["actor"] = idOf(m.person), idOf(m.person)
 				deliverSigned(t, env, m.peer, m.person, forged)
-				forged = m.update(uuid, "3", hijack)
+				forged = m.update(uuid, hijack)
 				forged["id"], forged["actor"] = idOf(bob)+"#updates/1", idOf(bob)
 				deliverSigned(t, env, other, bob, forged)
 				if got := storedEvent(t, env, e.IRI); got.Title != e.Title || got.Status != convene.EventScheduled || got.Sequence != e.Sequence {
@@ -536,7 +555,7 @@ func TestEventUpdateAndDeleteApplyOnlyFromTheOrganiser(t *testing.T) {
 				for k, v := range status.set {
 					set[k] = v
 				}
-				deliverSigned(t, env, m.peer, m.organiser, m.update(uuid, "4", set))
+				deliverSigned(t, env, m.peer, m.organiser, m.update(uuid, set))
 				got := storedEvent(t, env, e.IRI)
 				if got.Status != convene.EventCancelled || got.Title != "Caledonian dance class (cancelled)" || got.AttendeeCount != 7 ||
 					got.Capacity != 30 || got.Sequence != e.Sequence+1 {
@@ -570,9 +589,39 @@ func TestEventUpdateAndDeleteApplyOnlyFromTheOrganiser(t *testing.T) {
 		if got.DeletedAt == nil || got.Content != "" {
 			t.Fatalf("after the organiser's Delete: deleted %v, content %q", got.DeletedAt, got.Content)
 		}
-		deliverSigned(t, env, m.peer, m.organiser, m.update(uuid, "after-delete", map[string]any{"name": "Back again"}))
+		deliverSigned(t, env, m.peer, m.organiser, m.update(uuid, map[string]any{"name": "Back again"}))
 		if got := storedEvent(t, env, e.IRI); got.DeletedAt == nil || got.Title == "Back again" {
 			t.Errorf("an Update revived a deleted event: %+v", got)
+		}
+	})
+}
+
+// A Mobilizon group's moderators edit and delete its events as themselves: their Update or
+// Delete makes us re-read the event from its origin, and the origin's word counts.
+func TestModeratorsChangeOfAnEventCountsAsItsOriginHasIt(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		env := newTestEnv(t, d)
+		m := newMobilizonPeer(t)
+		moderator := m.person
+		uuid := "3b0c6a52-0000-4000-8000-000000000030"
+		e := m.receiveEvent(t, env, uuid)
+
+		edited := m.update(uuid, map[string]any{"name": "Dance class (new hall)"})
+		edited["actor"] = idOf(moderator)
+		m.serveEvent(uuid, edited["object"].(map[string]any))
+		claimed := m.update(uuid, map[string]any{"name": "Not what the origin says"})
+		claimed["actor"] = idOf(moderator)
+		deliverSigned(t, env, m.peer, moderator, claimed) // the origin has the edit, not this
+		got := storedEvent(t, env, e.IRI)
+		if got.Title != "Dance class (new hall)" || got.OrganizerIRI != e.OrganizerIRI || got.Sequence != e.Sequence+1 {
+			t.Errorf("after a moderator's Update: %q by %s, sequence %d", got.Title, got.OrganizerIRI, got.Sequence)
+		}
+
+		m.setGone(pathOf(e.IRI))
+		deliverSigned(t, env, m.peer, moderator, map[string]any{"id": e.IRI + "/delete", "type": "Delete",
+			"actor": idOf(moderator), "object": e.IRI, "to": []any{convene.PublicIRI}})
+		if got := storedEvent(t, env, e.IRI); got.DeletedAt == nil {
+			t.Errorf("a moderator's Delete, confirmed by the origin's 410, left the event")
 		}
 	})
 }

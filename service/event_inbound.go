@@ -371,7 +371,8 @@ func (s *Service) ReceiveLeave(ctx context.Context, actor, eventIRI string) erro
 }
 
 // ReceiveJoinAnswer applies a remote event's server's answer to a local member's Join. by
-// must be the event's organiser or owning group; anything else changes nothing. It reports
+// must be an actor of the event's server (its organiser, its group, or — as Mobilizon
+// sends it — the group moderator who decided); anything else changes nothing. It reports
 // whether joinIRI was one of our Joins.
 func (s *Service) ReceiveJoinAnswer(ctx context.Context, joinIRI, by string, accepted bool) (bool, error) {
 	p, err := s.store.FindParticipationByActivity(ctx, joinIRI)
@@ -385,7 +386,7 @@ func (s *Service) ReceiveJoinAnswer(ctx context.Context, joinIRI, by string, acc
 	if err != nil {
 		return true, err
 	}
-	if e.IsLocal() || p.AccountID == "" || (by != e.OrganizerIRI && by != e.CommunityIRI) {
+	if e.IsLocal() || p.AccountID == "" || hostOf(by) != hostOf(e.IRI) {
 		s.log.InfoContext(ctx, "ignored an answer to a Join by someone else", "join", joinIRI, "by", by)
 		return true, nil
 	}
