@@ -63,6 +63,9 @@ type AccountStore interface {
 	// CreateAccount stores a new account and its actor keys. A username already taken by
 	// an account or a community, or an email already in use, is an ECONFLICT.
 	CreateAccount(ctx context.Context, a *Account, keys KeyPair) error
+	// CreateFirstAccount is CreateAccount while no account exists at all; after that, and
+	// for all but one of concurrent callers, ECONFLICT.
+	CreateFirstAccount(ctx context.Context, a *Account, keys KeyPair) error
 	FindAccountByID(ctx context.Context, id string) (*Account, error)
 	FindAccountByUsername(ctx context.Context, username string) (*Account, error)
 	// FindAccountByEmail matches email case-insensitively.

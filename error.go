@@ -18,6 +18,7 @@ const (
 	ECONFLICT     = "conflict"     // the input clashes with existing state, e.g. a taken name
 	EFORBIDDEN    = "forbidden"    // the caller is known but may not do this
 	EUNAUTHORIZED = "unauthorized" // the caller must authenticate first
+	ETOOMANY      = "too_many"     // the caller tried too often; later attempts may succeed
 	EINTERNAL     = "internal"     // anything else; details go to the log, never to the user
 )
 

@@ -16,6 +16,7 @@ type Store interface {
 	PostStore
 	NotificationStore
 	EventStore
+	SessionStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

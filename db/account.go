@@ -35,6 +35,27 @@ func (s *store) CreateAccount(ctx context.Context, a *convene.Account, keys conv
 	})
 }
 
+// CreateFirstAccount implements convene.AccountStore. PostgreSQL locks the accounts table for
+// the check (SQLite's single writer serializes it already), so two visitors racing through
+// the first-run page make one admin, not two.
+func (s *store) CreateFirstAccount(ctx context.Context, a *convene.Account, keys convene.KeyPair) error {
+	return s.inTx(ctx, func(t *store) error {
+		if t.db.dialect == Postgres {
+			if _, err := t.tx.ExecContext(ctx, `LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("create first account: %w", translate(err))
+			}
+		}
+		var n int
+		if err := t.getContext(ctx, &n, `SELECT COUNT(*) FROM accounts`); err != nil {
+			return fmt.Errorf("create first account: %w", translate(err))
+		}
+		if n > 0 {
+			return convene.Errorf(convene.ECONFLICT, "this instance has its first account already")
+		}
+		return t.CreateAccount(ctx, a, keys)
+	})
+}
+
 // FindAccountByID implements convene.AccountStore.
 func (s *store) FindAccountByID(ctx context.Context, id string) (*convene.Account, error) {
 	return s.findAccount(ctx, "a.id = ?", id)

@@ -14,6 +14,7 @@ var statusOf = map[string]int{
 	convene.ECONFLICT:     http.StatusConflict,
 	convene.EFORBIDDEN:    http.StatusForbidden,
 	convene.EUNAUTHORIZED: http.StatusUnauthorized,
+	convene.ETOOMANY:      http.StatusTooManyRequests,
 	convene.EINTERNAL:     http.StatusInternalServerError,
 }
 

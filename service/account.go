@@ -34,6 +34,37 @@ func (s *Service) CreateAccount(ctx context.Context, in AccountCreate) (*convene
 	return s.createAccount(ctx, in, convene.AccountApproved)
 }
 
+// CreateFirstAdmin makes the instance's first account, an admin, for whoever opens a new
+// instance's first-run page. Once any account exists it is EFORBIDDEN.
+func (s *Service) CreateFirstAdmin(ctx context.Context, in AccountCreate) (*convene.Account, error) {
+	closed := convene.Errorf(convene.EFORBIDDEN, "this instance is set up already: sign in instead")
+	if n, err := s.store.CountAccounts(ctx, convene.AccountFilter{}); err != nil || n > 0 {
+		return nil, firstErr(err, closed)
+	}
+	in.Role = convene.RoleAdmin
+	a, err := s.prepareAccount(in, convene.AccountApproved)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.newKeyPair()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateFirstAccount(ctx, a, keys); convene.ErrorCode(err) == convene.ECONFLICT {
+		return nil, closed
+	} else if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "first admin created", "username", a.Username)
+	return a, nil
+}
+
+// NeedsFirstAdmin reports whether the instance has no account yet (its first-run state).
+func (s *Service) NeedsFirstAdmin(ctx context.Context) (bool, error) {
+	n, err := s.store.CountAccounts(ctx, convene.AccountFilter{})
+	return n == 0, err
+}
+
 // SignUp registers a member under the instance's registration mode: usable at once when
 // registration is open, pending approval under approval, refused when closed.
 func (s *Service) SignUp(ctx context.Context, in AccountCreate) (*convene.Account, error) {
@@ -49,14 +80,8 @@ func (s *Service) SignUp(ctx context.Context, in AccountCreate) (*convene.Accoun
 }
 
 func (s *Service) createAccount(ctx context.Context, in AccountCreate, state convene.AccountState) (*convene.Account, error) {
-	a, err := s.newAccount(in, state)
+	a, err := s.prepareAccount(in, state)
 	if err != nil {
-		return nil, err
-	}
-	if err := validatePassword(in.Password, a.Username, a.Email); err != nil {
-		return nil, err
-	}
-	if a.PasswordHash, err = hashPassword(in.Password); err != nil {
 		return nil, err
 	}
 	keys, err := s.newKeyPair()
@@ -67,6 +92,21 @@ func (s *Service) createAccount(ctx context.Context, in AccountCreate, state con
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "account created", "username", a.Username, "role", a.Role, "state", a.State)
+	return a, nil
+}
+
+// prepareAccount validates in, password included, and builds the account with its hash.
+func (s *Service) prepareAccount(in AccountCreate, state convene.AccountState) (*convene.Account, error) {
+	a, err := s.newAccount(in, state)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePassword(in.Password, a.Username, a.Email); err != nil {
+		return nil, err
+	}
+	if a.PasswordHash, err = hashPassword(in.Password); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -39,19 +39,24 @@ type Service struct {
 	newKeyPair   func() (convene.KeyPair, error)
 	outboxNotify func()
 	resolve      func(ctx context.Context, handle string) (string, error)
+	// Sign-in attempts, per client address and per login: Mastodon's published limits of
+	// 25 in 5 minutes per address and 25 in an hour per account.
+	signInByIP, signInByLogin *throttle
 }
 
 // New returns a Service for cfg.
 func New(cfg Config) *Service {
 	s := &Service{
-		store:        cfg.Store,
-		iris:         cfg.IRIs,
-		registration: cfg.Registration,
-		log:          cfg.Logger,
-		now:          cfg.Now,
-		newKeyPair:   cfg.NewKeyPair,
-		outboxNotify: cfg.OutboxNotify,
-		resolve:      cfg.ResolveHandle,
+		store:         cfg.Store,
+		iris:          cfg.IRIs,
+		registration:  cfg.Registration,
+		log:           cfg.Logger,
+		now:           cfg.Now,
+		newKeyPair:    cfg.NewKeyPair,
+		outboxNotify:  cfg.OutboxNotify,
+		resolve:       cfg.ResolveHandle,
+		signInByIP:    newThrottle(25, 5*time.Minute),
+		signInByLogin: newThrottle(25, time.Hour),
 	}
 	if s.registration == "" {
 		s.registration = convene.RegistrationApproval

@@ -67,7 +67,8 @@ func (a *app) serve(ctx context.Context) error {
 	a.log.Info("listening", "addr", ln.Addr().String(), "url", a.cfg.BaseURL(),
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
-	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)})...)
+	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
+		workerFunc{"session-sweep", sessionSweeper(svc, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -164,6 +165,26 @@ func startWorkers(ctx context.Context, log interface{ Error(string, ...any) }, w
 func (g *workerGroup) stop() {
 	g.cancel()
 	g.wg.Wait()
+}
+
+// sessionSweeper deletes expired web sessions every hour.
+func sessionSweeper(svc *service.Service, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+			if n, err := svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("sweep expired sessions", "err", err)
+			} else if n > 0 {
+				log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
 }
 
 // sqliteOptimizer runs SQLite's query-planner maintenance now and every few hours, as its

@@ -1,0 +1,58 @@
+package service
+
+import (
+	"sync"
+	"time"
+)
+
+// throttle counts attempts per key in fixed windows: at most limit per window. It lives in
+// the process, so several processes each allow the limit; that still bounds password
+// guessing to a few per second across a cluster.
+type throttle struct {
+	limit  int
+	window time.Duration
+
+	mu      sync.Mutex
+	windows map[string]throttleWindow
+	swept   time.Time
+}
+
+type throttleWindow struct {
+	start time.Time
+	count int
+}
+
+// maxThrottleKeys bounds the map: past it, windows that have ended are swept at once.
+const maxThrottleKeys = 100_000
+
+func newThrottle(limit int, window time.Duration) *throttle {
+	return &throttle{limit: limit, window: window, windows: map[string]throttleWindow{}}
+}
+
+// allow counts an attempt for key at now and reports whether it is within the limit, and
+// if not, when the window ends.
+func (t *throttle) allow(key string, now time.Time) (bool, time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sweep(now)
+	w := t.windows[key]
+	if now.Sub(w.start) >= t.window {
+		w = throttleWindow{start: now}
+	}
+	w.count++
+	t.windows[key] = w
+	return w.count <= t.limit, w.start.Add(t.window)
+}
+
+// sweep drops ended windows once a window, or at once when the map is full.
+func (t *throttle) sweep(now time.Time) {
+	if now.Sub(t.swept) < t.window && len(t.windows) < maxThrottleKeys {
+		return
+	}
+	t.swept = now
+	for key, w := range t.windows {
+		if now.Sub(w.start) >= t.window {
+			delete(t.windows, key)
+		}
+	}
+}
