@@ -59,55 +59,85 @@ func (s *store) findEvent(ctx context.Context, cond string, arg any) (*convene.E
 	return normalizeEvent(&e), nil
 }
 
-// communityEvents stands for the events table in FindEvents when a community is asked for:
-// its own events and those it shares, as two branches that each have an index (both dialects
-// push the outer conditions into them), where an OR would scan every event.
-const communityEvents = `(SELECT * FROM events WHERE community_iri = ?
-	UNION ALL SELECT events.* FROM shares JOIN events ON events.iri = shares.object_iri
-		WHERE shares.community_iri = ? AND shares.state = ? AND events.community_iri <> ?) AS events`
-
 // FindEvents implements convene.EventStore. With no time bound, events come in the order
 // they start.
+//
+// A community's events are its own and those it shares: two branches, each ordered and
+// limited by itself on an index of its own, then merged — an OR, or a union limited only
+// outside, would read and sort every event the community ever had.
 func (s *store) FindEvents(ctx context.Context, f convene.EventFilter) ([]*convene.Event, error) {
-	from, w := "events", &where{}
-	if f.CommunityIRI != "" {
-		from = communityEvents
-		w.args = append(w.args, f.CommunityIRI, f.CommunityIRI, convene.ShareAccepted, f.CommunityIRI)
-	} else {
-		w.add("listed = ?", true)
-	}
-	w.add("deleted_at IS NULL")
-	if f.PublicOnly {
-		w.add("public = ?", true)
-	}
-	// The bounds repeat events_ends' expression exactly, so that the index serves them.
-	upcoming, order := false, " ORDER BY starts_at, id"
-	switch {
-	case !f.EndsBefore.IsZero():
-		w.add("COALESCE(ends_at, starts_at) <= ?", f.EndsBefore.UTC())
-		order = " ORDER BY starts_at DESC, id DESC"
-	case !f.EndsAfter.IsZero():
-		w.add("COALESCE(ends_at, starts_at) > ?", f.EndsAfter.UTC())
-		upcoming = true
-	}
-	limit := ` LIMIT ` + strconv.Itoa(eventLimit(f.Limit))
-	query := `SELECT ` + eventColumns + ` FROM ` + from + w.String()
-	if upcoming {
-		// Left to itself PostgreSQL walks events_starts from the oldest event, expecting the
-		// live ones to be spread along it, while they all sit at its end behind the archive.
-		// Materializing first makes it take the (few) live events by their end, then sort.
-		query = `WITH live AS MATERIALIZED (` + query + `) SELECT * FROM live` + order + limit
-	} else {
-		query += order + limit
-	}
+	query, args := eventsQuery(f)
 	var list []*convene.Event
-	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
+	if err := s.selectContext(ctx, &list, query, args...); err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
 	for _, e := range list {
 		normalizeEvent(e)
 	}
 	return list, nil
+}
+
+// eventsQuery builds FindEvents' statement.
+//
+// An agenda (events ending after a time) first gathers the live events by their end, in a
+// materialized CTE, then sorts the few it found: left to itself each database walks the
+// by-start index from the oldest event, expecting live events to be spread along it, while
+// they all sit at its end behind years of archive. An archive walks that index backwards
+// and stops at the limit, per branch.
+func eventsQuery(f convene.EventFilter) (string, []any) {
+	archive, agenda := !f.EndsBefore.IsZero(), f.EndsBefore.IsZero() && !f.EndsAfter.IsZero()
+	order, limit := eventOrder("", archive), ` LIMIT `+strconv.Itoa(eventLimit(f.Limit))
+	if f.CommunityIRI == "" {
+		w := eventBounds(f, "")
+		w.add("listed = ?", true)
+		query := `SELECT ` + eventColumns + ` FROM events` + w.String()
+		if agenda {
+			query = `WITH live AS MATERIALIZED (` + query + `) SELECT * FROM live`
+		}
+		return query + order + limit, w.args
+	}
+	own := eventBounds(f, "")
+	own.add("community_iri = ?", f.CommunityIRI)
+	shared := eventBounds(f, "events.")
+	shared.add("shares.community_iri = ? AND shares.state = ? AND events.community_iri <> ?",
+		f.CommunityIRI, convene.ShareAccepted, f.CommunityIRI)
+	ownQuery := `SELECT * FROM events` + own.String()
+	sharedQuery := `SELECT events.* FROM shares JOIN events ON events.iri = shares.object_iri` + shared.String()
+	args := append(own.args, shared.args...)
+	if agenda {
+		return `WITH own AS MATERIALIZED (` + ownQuery + `), shared AS MATERIALIZED (` + sharedQuery + `)
+			SELECT ` + eventColumns + ` FROM (SELECT * FROM own UNION ALL SELECT * FROM shared) AS events` + order + limit, args
+	}
+	return `SELECT ` + eventColumns + ` FROM (
+		SELECT * FROM (` + ownQuery + order + limit + `) AS own
+		UNION ALL SELECT * FROM (` + sharedQuery + eventOrder("events.", archive) + limit + `) AS shared) AS events` +
+		order + limit, args
+}
+
+// eventOrder is an agenda's order (by start), or an archive's (latest first).
+func eventOrder(table string, archive bool) string {
+	if archive {
+		return " ORDER BY " + table + "starts_at DESC, " + table + "id DESC"
+	}
+	return " ORDER BY " + table + "starts_at, " + table + "id"
+}
+
+// eventBounds is the part of a FindEvents filter every branch shares, on columns prefixed
+// by table. The bounds repeat the events_ends indexes' expression exactly, so they serve them.
+func eventBounds(f convene.EventFilter, table string) *where {
+	w := &where{}
+	w.add(table + "deleted_at IS NULL")
+	if f.PublicOnly {
+		w.add(table+"public = ?", true)
+	}
+	end := "COALESCE(" + table + "ends_at, " + table + "starts_at)"
+	switch {
+	case !f.EndsBefore.IsZero():
+		w.add(end+" <= ?", f.EndsBefore.UTC())
+	case !f.EndsAfter.IsZero():
+		w.add(end+" > ?", f.EndsAfter.UTC())
+	}
+	return w
 }
 
 // eventLimit bounds FindEvents as pageLimit bounds other lists, but lets a calendar feed have

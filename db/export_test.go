@@ -76,3 +76,6 @@ func (d *DB) ExplainForTest(ctx context.Context, query string, args ...any) (str
 	}
 	return plan, rows.Err()
 }
+
+// EventsQueryForTest is the statement FindEvents runs for f, for benchmarks to explain.
+func EventsQueryForTest(f convene.EventFilter) (string, []any) { return eventsQuery(f) }

@@ -69,7 +69,7 @@ func New() (*Renderer, error) {
 		// inZone shows an instant as the wall-clock time of the zone it belongs to (an
 		// event's), so a 18:30 meeting reads 18:30 whatever the server's or viewer's zone.
 		"inZone": func(t time.Time, zone string) string {
-			loc, err := time.LoadLocation(zone)
+			loc, err := loadZone(zone)
 			if err != nil || zone == "" {
 				loc = time.UTC
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -188,11 +189,29 @@ func eventZone(name string) *time.Location {
 	if name == "" || name == "UTC" || name == "Local" {
 		return nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := loadZone(name)
 	if err != nil {
 		return nil
 	}
 	return loc
+}
+
+// zones caches loaded time zones by name: LoadLocation parses the zone's tz data on every
+// call, which was a quarter of a 500-event calendar's time. Only zones that exist are kept,
+// and there are a few hundred of them.
+var zones sync.Map
+
+// loadZone is time.LoadLocation, cached.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // setEventTime sets a DATE-TIME as the wall-clock time in loc with a TZID, or in UTC
@@ -356,9 +375,12 @@ func utcOffset(sec int) string {
 // semicolons and LF but passes every other control character through: CR would end
 // the content line early and the rest are not allowed in TEXT. CRLF and CR become LF,
 // other controls but tab are dropped, and invalid UTF-8 is replaced.
+// newlines makes every line break a \n.
+var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
 func icalText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s)
+	s = newlines.Replace(s)
 	return strings.Map(func(r rune) rune {
 		if r != '\n' && r != '\t' && unicode.IsControl(r) {
 			return -1

@@ -43,7 +43,9 @@ CREATE TABLE events (
 CREATE UNIQUE INDEX events_iri_key ON events (iri);
 -- Calendars list live events only. A community's events by start, both ways: its agenda and
 -- its archive.
-CREATE INDEX events_community_starts ON events (community_iri, starts_at) WHERE deleted_at IS NULL;
+CREATE INDEX events_community_starts ON events (community_iri, starts_at, id) WHERE deleted_at IS NULL;
+-- A community's agenda: its few live events found by their end, as events_ends does for all.
+CREATE INDEX events_community_ends ON events (community_iri, (COALESCE(ends_at, starts_at)));
 -- The instance-wide archive, latest first.
 CREATE INDEX events_starts ON events (starts_at) WHERE deleted_at IS NULL;
 -- Agendas: events ending after now are few next to the archive, so they are found by their
