@@ -53,9 +53,26 @@ type Layout struct {
 	// AlternateAS2 is the ActivityPub id of what the page shows, linked so that software
 	// given the page's URL finds the actor.
 	AlternateAS2 string
+	// Viewer is who is signed in, nil for a visitor; CSRF is the secret every POST form of
+	// the page carries back. Handlers set both through Prepare.
+	Viewer *Viewer
+	CSRF   string
 }
 
 func (l *Layout) layout() *Layout { return l }
+
+// Viewer is the signed-in person a page is rendered for.
+type Viewer struct {
+	Username    string
+	DisplayName string
+	Admin       bool
+}
+
+// Prepare gives a page its viewer and form secret, whatever its type.
+func Prepare(p Page, v *Viewer, csrf string) {
+	l := p.layout()
+	l.Viewer, l.CSRF = v, csrf
+}
 
 // New parses the templates and fingerprints the assets.
 func New() (*Renderer, error) {

@@ -18,6 +18,32 @@ type HomePage struct {
 
 func (*HomePage) template() string { return "home" }
 
+// SignInPage is the sign-in form.
+type SignInPage struct {
+	Layout
+	Login string // as typed, to fill the form again
+	Next  string // a local path to go to afterwards
+	Error string
+}
+
+func (*SignInPage) template() string { return "signin" }
+
+// SignUpPage is the registration form, or what became of a registration.
+type SignUpPage struct {
+	Layout
+	Mode convene.RegistrationMode
+	// FirstAdmin: the instance has no account yet, and this form makes its administrator.
+	FirstAdmin bool
+	Username   string
+	Email      string
+	Timezone   string
+	Error      string
+	// Pending: the account was made and waits for a moderator's approval.
+	Pending bool
+}
+
+func (*SignUpPage) template() string { return "signup" }
+
 // ErrorPage explains a failed request without exposing internals.
 type ErrorPage struct {
 	Layout
@@ -109,3 +135,9 @@ type EventPage struct {
 }
 
 func (*EventPage) template() string { return "event" }
+
+// SetError puts a message above the form.
+func (p *SignInPage) SetError(msg string) { p.Error = msg }
+
+// SetError puts a message above the form.
+func (p *SignUpPage) SetError(msg string) { p.Error = msg }

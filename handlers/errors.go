@@ -41,6 +41,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		Layout: frontend.Layout{Title: http.StatusText(status), Instance: s.domain},
 		Status: status, Message: message,
 	}
+	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r))
 	if err := s.render.Render(w, status, page); err != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)

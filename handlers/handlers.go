@@ -63,7 +63,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(s.withRequestID, s.withLogging, s.withRecover)
+	r.Use(s.withRequestID, s.withLogging, s.withRecover, s.withSecurityHeaders, s.withSession)
 	r.NotFoundHandler = s.withRequestID(s.withLogging(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "There is nothing at this address.")
 	})))
@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix(frontend.StaticPrefix).Handler(s.render.AssetHandler()).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet, http.MethodHead)
+	s.webRoutes(r)
 
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/.well-known/webfinger", s.handleWebFinger).Methods(get...)

@@ -33,7 +33,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 // renderPage renders a page with 200; a template failure is logged (the page is buffered,
 // so nothing half-written reaches the client) and answered with the 500 page.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page frontend.Page) {
-	if err := s.render.Render(w, http.StatusOK, page); err != nil {
+	s.renderStatus(w, r, http.StatusOK, page)
+}
+
+// renderStatus renders a page with a status, for the viewer and with their form secret.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page frontend.Page) {
+	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r))
+	if err := s.render.Render(w, status, page); err != nil {
 		s.Error(w, r, err)
 	}
 }

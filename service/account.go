@@ -65,6 +65,9 @@ func (s *Service) NeedsFirstAdmin(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
+// Registration is the instance's registration mode.
+func (s *Service) Registration() convene.RegistrationMode { return s.registration }
+
 // SignUp registers a member under the instance's registration mode: usable at once when
 // registration is open, pending approval under approval, refused when closed.
 func (s *Service) SignUp(ctx context.Context, in AccountCreate) (*convene.Account, error) {

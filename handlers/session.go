@@ -1,0 +1,156 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/frontend"
+)
+
+// Cookies: the session token (signed-in browsers) and, for visitors, the secret their forms
+// send back (sign-in, sign-up), since they have no session to hold one.
+const (
+	sessionCookie = "convene_session"
+	csrfCookie    = "convene_csrf"
+	csrfField     = "csrf"
+)
+
+type sessionKey struct{}
+
+// webSession is what withSession found for a request.
+type webSession struct {
+	session *convene.Session
+	account *convene.Account
+}
+
+// withSession signs the request in when it carries a live session cookie: the account
+// becomes the principal the service sees. A stale cookie is cleared.
+func (s *Server) withSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		se, a, err := s.svc.Session(r.Context(), c.Value)
+		switch {
+		case convene.ErrorCode(err) == convene.EUNAUTHORIZED:
+			s.clearCookie(w, sessionCookie)
+			next.ServeHTTP(w, r)
+			return
+		case err != nil:
+			s.Error(w, r, err)
+			return
+		}
+		ctx := convene.WithPrincipal(r.Context(), convene.Principal{Account: a})
+		ctx = context.WithValue(ctx, sessionKey{}, &webSession{session: se, account: a})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func sessionFrom(ctx context.Context) *webSession {
+	ws, _ := ctx.Value(sessionKey{}).(*webSession)
+	return ws
+}
+
+// csrfToken is the secret the page's forms carry: the session's, or for a visitor the one
+// in their CSRF cookie, set now if they have none.
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if ws := sessionFrom(r.Context()); ws != nil {
+		return ws.session.CSRFToken
+	}
+	if c, err := r.Cookie(csrfCookie); err == nil && validToken(c.Value) {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	s.setCookie(w, csrfCookie, token, 0)
+	// Later calls in this request must see the same token.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
+	return token
+}
+
+func validToken(v string) bool { return len(v) == 43 && !strings.ContainsAny(v, "=+/ ") }
+
+// withCSRF refuses a form POST whose secret does not match the session's (or the visitor's
+// cookie), and any POST a browser says comes from another site.
+func (s *Server) withCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		want := ""
+		if ws := sessionFrom(r.Context()); ws != nil {
+			want = ws.session.CSRFToken
+		} else if c, err := r.Cookie(csrfCookie); err == nil {
+			want = c.Value
+		}
+		got := r.PostFormValue(csrfField)
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" || want == "" ||
+			subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			s.renderError(w, r, http.StatusForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site, Secure under https.
+// maxAge 0 makes a browser-session cookie.
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.iris.Base(), "https://")})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.iris.Base(), "https://")})
+}
+
+// clientIP is the address a request came from. Behind a reverse proxy on the same host (the
+// connection is from loopback) it is the address the proxy appended to X-Forwarded-For;
+// otherwise that header is anyone's to forge and is ignored.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			hops := strings.Split(fwd[len(fwd)-1], ",")
+			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
+				return last
+			}
+		}
+	}
+	return host
+}
+
+// viewer is who a page is rendered for.
+func viewer(ctx context.Context) *frontend.Viewer {
+	ws := sessionFrom(ctx)
+	if ws == nil {
+		return nil
+	}
+	a := ws.account
+	return &frontend.Viewer{Username: a.Username, DisplayName: a.DisplayName, Admin: a.Role == convene.RoleAdmin}
+}
+
+// localPath keeps a "next" parameter to a path on this site ("/c/surrey"), never another
+// site ("//evil.example", "https://…"), so sign-in cannot be used to redirect elsewhere.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
