@@ -71,6 +71,9 @@ type ActorPage struct {
 	FollowedEvents  []EventView
 	CalendarURL     string
 	FeedURL         string
+	// A community's own threads, newest first, and its slug for the forms that post there.
+	Slug    string
+	Threads []PostLink
 }
 
 func (*ActorPage) template() string { return "actor" }
@@ -85,6 +88,8 @@ type ActorLink struct {
 type ThreadPage struct {
 	Layout
 	Posts []PostView
+	// ReplyTo is the post a reply form answers (the thread's first post).
+	ReplyTo string
 }
 
 func (*ThreadPage) template() string { return "thread" }
@@ -132,6 +137,10 @@ type EventPage struct {
 	MapURL    string // OpenStreetMap, when there is a place
 	Calendar  string // the .ics of a local event
 	SharedIn  []ActorLink
+	// RSVP is the viewer's answer so far ("", "pending", "accepted", "rejected"); Joinable
+	// says whether the event takes RSVPs here at all.
+	RSVP     string
+	Joinable bool
 }
 
 func (*EventPage) template() string { return "event" }

@@ -82,6 +82,15 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		Region:  c.Region,
 		IsGroup: true,
 		Since:   c.CreatedAt,
+		Slug:    c.Slug,
+	}
+	threads, err := s.svc.CommunityThreads(r.Context(), c.Slug, "", 50)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, t := range threads {
+		page.Threads = append(page.Threads, frontend.PostLink{Title: t.Title, URL: "/p/" + t.ID})
 	}
 	for _, m := range moderators {
 		page.Moderators = append(page.Moderators, frontend.ActorLink{Name: displayName(m.DisplayName, m.Username), URL: s.iris.Person(m.Username)})

@@ -51,6 +51,17 @@ func (s *Server) eventPage(r *http.Request, e *convene.Event) (*frontend.EventPa
 	if !e.IsLocal() {
 		page.Calendar = "" // a copy: its own server's calendar is the canonical one
 	}
+	page.Joinable = e.DeletedAt == nil && e.Status != convene.EventCancelled &&
+		(e.JoinMode == convene.JoinFree || e.JoinMode == convene.JoinRestricted)
+	if sessionFrom(r.Context()) != nil {
+		p, err := s.svc.MyParticipation(r.Context(), e.ID)
+		switch {
+		case err == nil:
+			page.RSVP = string(p.State)
+		case convene.ErrorCode(err) != convene.ENOTFOUND:
+			return nil, err
+		}
+	}
 	for _, sh := range shares {
 		page.SharedIn = append(page.SharedIn, frontend.ActorLink{Name: sh.CommunityIRI, URL: sh.CommunityIRI})
 	}

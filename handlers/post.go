@@ -86,6 +86,9 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string)
 	for _, q := range posts {
 		if q.IsThread() {
 			page.Title = q.Title
+			if q.DeletedAt == nil {
+				page.ReplyTo = q.ID
+			}
 		}
 		page.Posts = append(page.Posts, postView(q))
 	}

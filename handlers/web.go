@@ -19,6 +19,11 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/signup", s.handleSignUp).Methods(http.MethodPost)
 	r.HandleFunc("/setup", s.handleSetupForm).Methods(get...)
 	forms.HandleFunc("/setup", s.handleSetup).Methods(http.MethodPost)
+	forms.HandleFunc("/c/{slug}/join", s.handleJoinCommunity).Methods(http.MethodPost)
+	forms.HandleFunc("/c/{slug}/threads", s.handleNewThread).Methods(http.MethodPost)
+	forms.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
+	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
+	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline
