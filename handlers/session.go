@@ -80,14 +80,19 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 
 func validToken(v string) bool { return len(v) == 43 && !strings.ContainsAny(v, "=+/ ") }
 
+// maxFormBody bounds a web form: the longest field is an event description of 20,000
+// characters.
+const maxFormBody = 256 << 10
+
 // withCSRF refuses a form POST whose secret does not match the session's (or the visitor's
-// cookie), and any POST a browser says comes from another site.
+// cookie), and any POST a browser says comes from another site. It bounds the form's size.
 func (s *Server) withCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 		want := ""
 		if ws := sessionFrom(r.Context()); ws != nil {
 			want = ws.session.CSRFToken
