@@ -12,6 +12,7 @@ import (
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/service"
 )
 
 // handleEvent serves /e/{id}: the Event (or Tombstone) for ActivityPub, its page for browsers.
@@ -51,8 +52,7 @@ func (s *Server) eventPage(r *http.Request, e *convene.Event) (*frontend.EventPa
 	if !e.IsLocal() {
 		page.Calendar = "" // a copy: its own server's calendar is the canonical one
 	}
-	page.Joinable = e.DeletedAt == nil && e.Status != convene.EventCancelled &&
-		(e.JoinMode == convene.JoinFree || e.JoinMode == convene.JoinRestricted)
+	page.Joinable = service.CheckJoinable(e) == nil
 	if sessionFrom(r.Context()) != nil {
 		p, err := s.svc.MyParticipation(r.Context(), e.ID)
 		switch {

@@ -2,8 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,9 +10,6 @@ import (
 	"time"
 
 	"github.com/convene-social/convene"
-	"github.com/convene-social/convene/db/dbtest"
-	"github.com/convene-social/convene/federation"
-	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/handlers"
 	"github.com/convene-social/convene/service"
 )
@@ -38,19 +33,7 @@ type eventFixture struct {
 
 func newEventFixture(t *testing.T) *eventFixture {
 	t.Helper()
-	render, err := frontend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store := dbtest.OpenSQLite(t)
-	iris := federation.NewIRIs("https", "convene.test")
-	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log,
-		Now: func() time.Time { return eventNow }, NewKeyPair: eventKeys})
-	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, iris, federation.NewFetcher(federation.FetcherConfig{}), log, nil), iris, log)
-	h := handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test",
-		Protocol: "https", Version: "1.2.3", Ready: func(context.Context) error { return nil }, Inbox: inbox,
-		AS2: federation.NewRenderer(iris, store)})
+	h, svc := newTestServer(t, testServer{now: func() time.Time { return eventNow }, newKeyPair: eventKeys})
 	x := &eventFixture{h: h, svc: svc}
 	x.mia, x.olga = x.account(t, "mia"), x.account(t, "olga")
 	x.community(t, "surrey", "Surrey conveners", "mia")

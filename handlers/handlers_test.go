@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db/dbtest"
@@ -27,6 +28,20 @@ func newServer(t *testing.T, ready func(context.Context) error) (*handlers.Serve
 // and (optionally) authorized fetch.
 func newServerWith(t *testing.T, ready func(context.Context) error, authorizedFetch bool) (*handlers.Server, *service.Service) {
 	t.Helper()
+	return newTestServer(t, testServer{ready: ready, authorizedFetch: authorizedFetch})
+}
+
+// testServer is what a test may choose about the server newTestServer builds.
+type testServer struct {
+	ready           func(context.Context) error // nil: always ready
+	authorizedFetch bool
+	now             func() time.Time                // nil: the wall clock
+	newKeyPair      func() (convene.KeyPair, error) // nil: real RSA keys
+}
+
+// newTestServer builds the whole HTTP surface over a fresh SQLite database, with the inbox.
+func newTestServer(t *testing.T, o testServer) (*handlers.Server, *service.Service) {
+	t.Helper()
 	render, err := frontend.New()
 	if err != nil {
 		t.Fatal(err)
@@ -34,15 +49,15 @@ func newServerWith(t *testing.T, ready func(context.Context) error, authorizedFe
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	store := dbtest.OpenSQLite(t)
 	iris := federation.NewIRIs("https", "convene.test")
-	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log})
+	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair})
 	fetcher := federation.NewFetcher(federation.FetcherConfig{})
 	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, iris, fetcher, log, nil), iris, log)
-	if ready == nil {
-		ready = func(context.Context) error { return nil }
+	if o.ready == nil {
+		o.ready = func(context.Context) error { return nil }
 	}
 	return handlers.New(handlers.Config{Service: svc, Renderer: render, Logger: log, Domain: "convene.test",
-		Protocol: "https", Version: "1.2.3", Ready: ready, Inbox: inbox, AS2: federation.NewRenderer(iris, store),
-		AuthorizedFetch: authorizedFetch}), svc
+		Protocol: "https", Version: "1.2.3", Ready: o.ready, Inbox: inbox, AS2: federation.NewRenderer(iris, store),
+		AuthorizedFetch: o.authorizedFetch}), svc
 }
 
 func get(h http.Handler, path string) *httptest.ResponseRecorder {

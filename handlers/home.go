@@ -12,7 +12,7 @@ import (
 // handleHome shows the instance's communities, and how to begin when it has no account yet.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	accounts, err := s.svc.CountAccounts(ctx, convene.AccountFilter{})
+	firstRun, err := s.svc.NeedsFirstAdmin(ctx)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -25,7 +25,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	page := &frontend.HomePage{
 		Layout:      frontend.Layout{Title: "Communities", Instance: s.domain},
 		Communities: communities,
-		FirstRun:    accounts == 0,
+		FirstRun:    firstRun,
 	}
 	s.renderPage(w, r, page)
 }

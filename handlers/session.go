@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/service"
 )
 
 // Cookies: the session token (signed-in browsers) and, for visitors, the secret their forms
@@ -69,15 +68,14 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(csrfCookie); err == nil && validToken(c.Value) {
 		return c.Value
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token := service.NewSecret()
 	s.setCookie(w, csrfCookie, token, 0)
 	// Later calls in this request must see the same token.
 	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
 	return token
 }
 
+// validToken: the shape of service.NewSecret's secrets.
 func validToken(v string) bool { return len(v) == 43 && !strings.ContainsAny(v, "=+/ ") }
 
 // maxFormBody bounds a web form: the longest field is an event description of 20,000

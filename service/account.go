@@ -38,6 +38,8 @@ func (s *Service) CreateAccount(ctx context.Context, in AccountCreate) (*convene
 // instance's first-run page. Once any account exists it is EFORBIDDEN.
 func (s *Service) CreateFirstAdmin(ctx context.Context, in AccountCreate) (*convene.Account, error) {
 	closed := convene.Errorf(convene.EFORBIDDEN, "this instance is set up already: sign in instead")
+	// Checked first so that a set-up instance spends no password hash or key on the request;
+	// CreateFirstAccount checks again, under a lock, for visitors racing each other.
 	if n, err := s.store.CountAccounts(ctx, convene.AccountFilter{}); err != nil || n > 0 {
 		return nil, firstErr(err, closed)
 	}

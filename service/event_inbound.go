@@ -29,20 +29,20 @@ type RemoteEvent struct {
 // another of our communities, but only by the organiser or group it was stored with; it is
 // never re-created or widened.
 func (s *Service) ReceiveEvent(ctx context.Context, re RemoteEvent) (*convene.Event, error) {
+	e, err := s.store.FindEventByIRI(ctx, re.Event.IRI)
+	known := err == nil
+	switch {
+	case known && (e.IsLocal() || e.OrganizerIRI != re.Event.OrganizerIRI || e.CommunityIRI != re.Event.CommunityIRI):
+		s.log.InfoContext(ctx, "ignored an event by someone other than its organiser", "event", e.IRI)
+		return nil, nil
+	case !known && convene.ErrorCode(err) != convene.ENOTFOUND:
+		return nil, err
+	}
 	followed, err := s.followed(ctx, re)
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.FindEventByIRI(ctx, re.Event.IRI)
-	switch {
-	case err == nil:
-		if e.IsLocal() || e.OrganizerIRI != re.Event.OrganizerIRI || e.CommunityIRI != re.Event.CommunityIRI {
-			s.log.InfoContext(ctx, "ignored an event by someone other than its organiser", "event", e.IRI)
-			return nil, nil
-		}
-	case convene.ErrorCode(err) != convene.ENOTFOUND:
-		return nil, err
-	default:
+	if !known {
 		if deleted, err := s.store.IsDeleted(ctx, re.Event.IRI, re.Event.OrganizerIRI, s.now().Add(-deleteArrivedFirst)); err != nil || deleted {
 			return nil, err
 		}

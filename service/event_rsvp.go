@@ -32,7 +32,7 @@ func (s *Service) JoinEvent(ctx context.Context, id, message string) (*convene.P
 	if e.CommunityID != "" {
 		return p, s.decideJoin(ctx, e, p, nil)
 	}
-	if err := checkJoinable(e); err != nil {
+	if err := CheckJoinable(e); err != nil {
 		return nil, err
 	}
 	defer s.notifyOutbox()
@@ -45,8 +45,9 @@ func (s *Service) JoinEvent(ctx context.Context, id, message string) (*convene.P
 	})
 }
 
-// checkJoinable refuses RSVPs an event does not take.
-func checkJoinable(e *convene.Event) error {
+// CheckJoinable refuses RSVPs an event does not take, saying why; pages ask it whether to
+// offer an RSVP at all.
+func CheckJoinable(e *convene.Event) error {
 	switch {
 	case e.DeletedAt != nil || e.Status == convene.EventCancelled:
 		return convene.Errorf(convene.EINVALID, "the event was cancelled")
@@ -72,7 +73,7 @@ func eventAuthorities(e *convene.Event) []string {
 // A full free event refuses the RSVP: for a local member with ECONFLICT, for a remote one
 // with a Reject.
 func (s *Service) decideJoin(ctx context.Context, e *convene.Event, p *convene.Participation, answer *convene.InnerActivity) error {
-	refusal := checkJoinable(e)
+	refusal := CheckJoinable(e)
 	if refusal != nil && answer == nil {
 		return refusal
 	}

@@ -42,7 +42,7 @@ func (s *Service) SignIn(ctx context.Context, login, password, clientIP string) 
 
 // openSession stores a new session for a and returns its cookie token.
 func (s *Service) openSession(ctx context.Context, a *convene.Account) (string, *convene.Session, error) {
-	token, csrf := randomToken(), randomToken()
+	token, csrf := NewSecret(), NewSecret()
 	now := s.timestamp()
 	se := &convene.Session{IDHash: hashToken(token), AccountID: a.ID, CSRFToken: csrf,
 		CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(sessionLifetime)}
@@ -97,8 +97,8 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context) (int, error) {
 	return s.store.DeleteExpiredSessions(ctx, s.now())
 }
 
-// randomToken is 32 random bytes, base64url.
-func randomToken() string {
+// NewSecret is 32 random bytes, base64url (43 characters): session tokens and form secrets.
+func NewSecret() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
 	return base64.RawURLEncoding.EncodeToString(b)
