@@ -181,6 +181,9 @@ type FederationStore interface {
 // FollowFilter selects follows; zero fields do not filter.
 type FollowFilter struct {
 	Follower string
+	// Followers matches follows by any of these actors (the home page asks about all of the
+	// instance's communities at once).
+	Followers []string
 	Followee string
 	State    FollowState
 	BeforeID string

@@ -96,6 +96,13 @@ func followWhere(f convene.FollowFilter) *where {
 	if f.Follower != "" {
 		w.add("follower_iri = ?", f.Follower)
 	}
+	if len(f.Followers) > 0 {
+		args := make([]any, len(f.Followers))
+		for i, iri := range f.Followers {
+			args[i] = iri
+		}
+		w.add("follower_iri IN (?"+strings.Repeat(", ?", len(args)-1)+")", args...)
+	}
 	if f.Followee != "" {
 		w.add("followee_iri = ?", f.Followee)
 	}

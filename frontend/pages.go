@@ -7,10 +7,14 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// HomePage is the instance's front page: its communities.
+// HomePage is the instance's front page, its landscape: its communities, the communities
+// they follow elsewhere, upcoming events across all of them and recent discussions.
 type HomePage struct {
 	Layout
 	Communities []*convene.Community
+	Followed    []ActorLink
+	Events      []EventView
+	Threads     []ThreadLink
 	// FirstRun is true while the instance has no account: the page then says how to create
 	// the first admin.
 	FirstRun bool
@@ -112,6 +116,14 @@ type TagPage struct {
 }
 
 func (*TagPage) template() string { return "tag" }
+
+// ThreadLink is a thread in a list across communities: where it is, when, how lively.
+type ThreadLink struct {
+	PostLink
+	Community ActorLink
+	Published time.Time
+	Replies   int
+}
 
 // PostLink links to a thread by its title.
 type PostLink struct {

@@ -141,3 +141,37 @@ func TestStaticAssetsAreFingerprinted(t *testing.T) {
 		t.Errorf("unfingerprinted asset = %d, want 404", rec.Code)
 	}
 }
+
+func TestHomeShowsTheLandscape(t *testing.T) {
+	h, svc := newServer(t, nil)
+	ctx := convene.WithOperator(context.Background())
+	ada, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "ada", Email: "ada@example.org", Password: "correct horse battery", Role: convene.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCommunity(ctx, service.CommunityCreate{Slug: "surrey", Name: "Surrey conveners"}); err != nil {
+		t.Fatal(err)
+	}
+	asAda := convene.WithPrincipal(context.Background(), convene.Principal{Account: ada})
+	thread, err := svc.CreateThread(asAda, service.ThreadCreate{Community: "surrey", Title: "Seed swap", Body: "Bring seeds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := svc.CreateEvent(asAda, service.EventInput{Community: "surrey", Title: "Reading group", Start: "2031-02-05T18:30",
+		End: "2031-02-05T20:00", Timezone: "Europe/London", Place: convene.Place{Name: "Guildford Library"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := get(h, "/").Body.String()
+	for _, want := range []string{
+		`<a href="/p/` + thread.ID + `">Seed swap</a>`,
+		`in <a href="https://convene.test/c/surrey">Surrey conveners</a>`,
+		`<a href="` + e.URL + `">Reading group</a>`,
+		`Wed 5 Feb 2031, 18:30–20:00 Europe/London`,
+		`href="/events.ics"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+}

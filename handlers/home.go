@@ -9,7 +9,10 @@ import (
 	"github.com/convene-social/convene/service"
 )
 
-// handleHome shows the instance's communities, and how to begin when it has no account yet.
+// homeListLength is how many events and threads the home page shows.
+const homeListLength = 20
+
+// handleHome shows the instance's landscape, and how to begin when it has no account yet.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	firstRun, err := s.svc.NeedsFirstAdmin(ctx)
@@ -17,17 +20,39 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	communities, err := s.svc.FindCommunities(ctx, convene.CommunityFilter{Limit: 100})
+	land, err := s.svc.HomeLandscape(ctx, homeListLength)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	page := &frontend.HomePage{
 		Layout:      frontend.Layout{Title: "Communities", Instance: s.domain},
-		Communities: communities,
+		Communities: land.Communities,
+		Events:      eventViews(land.Events),
 		FirstRun:    firstRun,
 	}
+	for _, n := range land.Followed {
+		page.Followed = append(page.Followed, actorLink(n))
+	}
+	for _, p := range land.Threads {
+		page.Threads = append(page.Threads, frontend.ThreadLink{PostLink: threadLink(p),
+			Community: actorLink(land.Names[p.CommunityIRI]), Published: p.PublishedAt, Replies: p.ReplyCount})
+	}
 	s.renderPage(w, r, page)
+}
+
+// actorLink links to an actor by the name the service found for it.
+func actorLink(n service.ActorName) frontend.ActorLink {
+	return frontend.ActorLink{Name: n.Name, URL: n.URL}
+}
+
+// threadLink links to a thread: our page for threads in our communities, the origin's
+// otherwise.
+func threadLink(p *convene.Post) frontend.PostLink {
+	if p.CommunityID != "" {
+		return frontend.PostLink{Title: p.Title, URL: "/p/" + p.ID}
+	}
+	return frontend.PostLink{Title: p.Title, URL: p.IRI}
 }
 
 // renderPage renders a page with 200; a template failure is logged (the page is buffered,
