@@ -184,10 +184,10 @@ type FollowFilter struct {
 	// Followers matches follows by any of these actors (the home page asks about all of the
 	// instance's communities at once).
 	Followers []string
-	Followee string
-	State    FollowState
-	BeforeID string
-	Limit    int
+	Followee  string
+	State     FollowState
+	BeforeID  string
+	Limit     int
 }
 
 // QueueStore is the durable machinery under federation: claiming outbox activities for
