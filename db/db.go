@@ -40,6 +40,8 @@ type DB struct {
 	// read serves reads outside transactions: a pool of read-only connections on SQLite
 	// (WAL lets them run beside the writer), the same pool as write on PostgreSQL.
 	read *sqlx.DB
+	// reads keeps SQLite's read statements prepared.
+	reads stmtCache
 
 	blocks     blockCache
 	inboxBatch inboxBatcher
@@ -163,7 +165,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (d *DB) Close() error {
-	err := d.write.Close()
+	err := errors.Join(d.reads.close(), d.write.Close())
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
 	}

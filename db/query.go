@@ -9,12 +9,36 @@ import (
 
 // getContext runs a one-row read with "?" placeholders.
 func (s *store) getContext(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.GetContext(ctx, s.reader(), dest, s.rebind(query), args...)
+	query = s.rebind(query)
+	st, ok, err := s.cachedRead(ctx, query)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return st.GetContext(ctx, dest, args...)
+	}
+	return sqlx.GetContext(ctx, s.reader(), dest, query, args...)
 }
 
 // selectContext runs a many-row read with "?" placeholders.
 func (s *store) selectContext(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.SelectContext(ctx, s.reader(), dest, s.rebind(query), args...)
+	query = s.rebind(query)
+	st, ok, err := s.cachedRead(ctx, query)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return st.SelectContext(ctx, dest, args...)
+	}
+	return sqlx.SelectContext(ctx, s.reader(), dest, query, args...)
+}
+
+// cachedRead is the prepared statement for a read outside a transaction on SQLite.
+func (s *store) cachedRead(ctx context.Context, query string) (*sqlx.Stmt, bool, error) {
+	if s.tx != nil || s.db.dialect != SQLite {
+		return nil, false, nil
+	}
+	return s.db.reads.prepared(ctx, s.db.read, query)
 }
 
 // execContext runs a write with "?" placeholders and reports how many rows it changed.

@@ -40,7 +40,7 @@ type testServer struct {
 }
 
 // newTestServer builds the whole HTTP surface over a fresh SQLite database, with the inbox.
-func newTestServer(t *testing.T, o testServer) (*handlers.Server, *service.Service) {
+func newTestServer(t testing.TB, o testServer) (*handlers.Server, *service.Service) {
 	t.Helper()
 	render, err := frontend.New()
 	if err != nil {
