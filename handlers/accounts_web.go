@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -24,7 +23,7 @@ func (s *Server) accountsRoutes(r, forms *mux.Router) {
 func (s *Server) signedInOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if sessionFrom(r.Context()) == nil {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape("/settings"), http.StatusSeeOther)
+			http.Redirect(w, r, "/login?next=/settings", http.StatusSeeOther)
 			return
 		}
 		h(w, r)
