@@ -65,6 +65,7 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
+	AuthorIRI    string // posts by this actor (a profile's recent posts)
 	Tag          string // posts carrying this hashtag (lowercase, without '#')
 	ThreadID     string // all posts of a thread (then oldest first)
 	ThreadsOnly  bool

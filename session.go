@@ -27,6 +27,9 @@ type SessionStore interface {
 	DeleteSession(ctx context.Context, idHash string) error
 	// DeleteAccountSessions signs an account out everywhere (a changed password).
 	DeleteAccountSessions(ctx context.Context, accountID string) error
+	// DeleteOtherSessions signs an account out everywhere but the session keepIDHash (the
+	// browser that changed the password stays signed in) and says how many it ended.
+	DeleteOtherSessions(ctx context.Context, accountID, keepIDHash string) (int, error)
 	// DeleteExpiredSessions removes sessions expired by now and says how many.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }

@@ -73,6 +73,9 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 	if f.CommunityIRI != "" {
 		w.add("community_iri = ?", f.CommunityIRI)
 	}
+	if f.AuthorIRI != "" {
+		w.add("author_iri = ?", f.AuthorIRI)
+	}
 	if f.Tag != "" {
 		w.add("id IN (SELECT post_id FROM post_tags WHERE tag = ?)", f.Tag)
 	}

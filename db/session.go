@@ -55,6 +55,15 @@ func (s *store) DeleteAccountSessions(ctx context.Context, accountID string) err
 	return nil
 }
 
+// DeleteOtherSessions implements convene.SessionStore.
+func (s *store) DeleteOtherSessions(ctx context.Context, accountID, keepIDHash string) (int, error) {
+	n, err := s.execContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND id_hash <> ?`, accountID, keepIDHash)
+	if err != nil {
+		return 0, fmt.Errorf("delete other sessions: %w", err)
+	}
+	return int(n), nil
+}
+
 // DeleteExpiredSessions implements convene.SessionStore.
 func (s *store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	n, err := s.execContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UTC())

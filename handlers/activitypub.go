@@ -42,19 +42,11 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	actorID := s.iris.Person(a.Username)
 	if wantsAS2(r) {
 		s.serveAS2(w, r, func() ([]byte, error) { return federation.PersonToAS(s.iris, a) })
 		return
 	}
-	s.renderPage(w, r, &frontend.ActorPage{
-		Layout:  frontend.Layout{Title: displayName(a.DisplayName, a.Username), Instance: s.domain, AlternateAS2: actorID},
-		Handle:  "@" + a.Username + "@" + s.domain,
-		Name:    displayName(a.DisplayName, a.Username),
-		Summary: s.markdown(a.Bio),
-		IsGroup: false,
-		Since:   a.CreatedAt,
-	})
+	s.renderProfile(w, r, a.Username)
 }
 
 // handleGroup serves /c/{slug}: the Group actor, or the community page.
