@@ -49,7 +49,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, username 
 		page.Own = true
 	}
 	for _, c := range pr.Communities {
-		page.Communities = append(page.Communities, frontend.ActorLink{Name: c.Name, URL: c.IRI})
+		page.Communities = append(page.Communities, actorLink(c))
 	}
 	for _, p := range pr.Posts {
 		page.Posts = append(page.Posts, profilePost(p))

@@ -9,14 +9,8 @@ import (
 // Profile is what an account's public page shows.
 type Profile struct {
 	Account     *convene.Account
-	Communities []ProfileCommunity // communities the account has joined (accepted follows)
-	Posts       []*convene.Post    // its recent public threads and replies, newest first
-}
-
-// ProfileCommunity is a community a profile belongs to, here or on another server.
-type ProfileCommunity struct {
-	IRI  string // the Group actor: also its page for a local community
-	Name string
+	Communities []ActorName     // communities the account has joined (accepted follows)
+	Posts       []*convene.Post // its recent public threads and replies, newest first
 }
 
 // Profile sizes: a profile page is a summary, not an archive.
@@ -49,55 +43,19 @@ func (s *Service) Profile(ctx context.Context, username string) (*Profile, error
 	return pr, nil
 }
 
-// joinedCommunities lists the groups actor follows, named from the local community or the
-// cached remote actor. Followed people, and remote actors we know nothing of, are left out.
-func (s *Service) joinedCommunities(ctx context.Context, actor string) ([]ProfileCommunity, error) {
+// joinedCommunities lists the groups actor follows, here or elsewhere, named from what this
+// instance stores. Followed people are left out.
+func (s *Service) joinedCommunities(ctx context.Context, actor string) ([]ActorName, error) {
 	follows, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: actor, State: convene.FollowAccepted,
 		Limit: profileCommunities})
 	if err != nil {
 		return nil, err
 	}
-	var list []ProfileCommunity
+	var list []ActorName
 	for _, f := range follows {
-		c, err := s.communityName(ctx, f.Followee)
-		if convene.ErrorCode(err) == convene.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if c.Name != "" {
-			list = append(list, c)
+		if s.isCommunity(ctx, f.Followee) {
+			list = append(list, s.ActorName(ctx, f.Followee))
 		}
 	}
 	return list, nil
-}
-
-// communityName names the community at iri; an empty Name when iri is not a community.
-func (s *Service) communityName(ctx context.Context, iri string) (ProfileCommunity, error) {
-	pc := ProfileCommunity{IRI: iri}
-	if kind, slug, ok := s.iris.LocalActor(iri); ok {
-		if kind != "group" {
-			return pc, nil
-		}
-		c, err := s.store.FindCommunityBySlug(ctx, slug)
-		if err != nil {
-			return pc, err
-		}
-		pc.Name = c.Name
-		return pc, nil
-	}
-	ra, err := s.store.FindRemoteActor(ctx, iri)
-	if err != nil || ra.Type != "Group" {
-		return pc, err
-	}
-	pc.Name = displayName(ra.Name, ra.Handle())
-	return pc, nil
-}
-
-func displayName(name, fallback string) string {
-	if name != "" {
-		return name
-	}
-	return fallback
 }
