@@ -92,6 +92,8 @@ type PostStore interface {
 	AddLike(ctx context.Context, postID, actorIRI, activityIRI string, at time.Time) error
 	// RemoveLike withdraws a like and returns the IRI of the Like activity it undoes.
 	RemoveLike(ctx context.Context, postID, actorIRI string) (string, error)
+	// FindLikedPostIDs lists the posts of a thread that actorIRI likes.
+	FindLikedPostIDs(ctx context.Context, actorIRI, threadID string) ([]string, error)
 
 	// RecordDeletion remembers that actor deleted a remote object we never saw, so its late
 	// Create cannot bring it back; IsDeleted asks whether actor did so since the given time.

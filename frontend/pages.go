@@ -88,16 +88,6 @@ type ActorLink struct {
 	URL  string
 }
 
-// ThreadPage shows a discussion thread.
-type ThreadPage struct {
-	Layout
-	Posts []PostView
-	// ReplyTo is the post a reply form answers (the thread's first post).
-	ReplyTo string
-}
-
-func (*ThreadPage) template() string { return "thread" }
-
 // PostView is one post on a page.
 type PostView struct {
 	ID        string
@@ -106,6 +96,12 @@ type PostView struct {
 	Deleted   bool
 	Content   template.HTML // rendered or sanitized before it was stored
 	Published time.Time
+
+	// AuthorName and AuthorHandle name the author readably when known; AuthorURL is where
+	// the name links (a local /u/ page or the remote profile).
+	AuthorName   string
+	AuthorHandle string
+	AuthorURL    string
 }
 
 // TagPage lists the public posts carrying a hashtag.

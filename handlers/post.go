@@ -70,31 +70,6 @@ func (s *Server) handlePostCollection(w http.ResponseWriter, r *http.Request) {
 	s.serveAS2(w, r, func() ([]byte, error) { return federation.FullCollectionToAS(p.IRI+"/"+vars["collection"], items) })
 }
 
-// renderThread shows a thread to a browser.
-func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string) {
-	p, err := s.svc.FindPost(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	posts, err := s.svc.Thread(r.Context(), p.ThreadID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	page := &frontend.ThreadPage{Layout: frontend.Layout{Instance: s.domain, AlternateAS2: p.IRI}}
-	for _, q := range posts {
-		if q.IsThread() {
-			page.Title = q.Title
-			if q.DeletedAt == nil {
-				page.ReplyTo = q.ID
-			}
-		}
-		page.Posts = append(page.Posts, postView(q))
-	}
-	s.renderPage(w, r, page)
-}
-
 func postView(p *convene.Post) frontend.PostView {
 	return frontend.PostView{
 		ID: p.ID, Author: p.AuthorIRI, Reply: !p.IsThread(), Deleted: p.DeletedAt != nil,

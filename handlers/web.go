@@ -25,6 +25,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
 	s.accountsRoutes(r, forms)
+	s.threadRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline

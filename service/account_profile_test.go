@@ -60,10 +60,10 @@ func TestProfileListsJoinedCommunitiesAndPublicPosts(t *testing.T) {
 		}
 		names := map[string]string{}
 		for _, c := range pr.Communities {
-			names[c.IRI] = c.Name
+			names[c.Handle] = c.Name
 		}
-		want := map[string]string{"https://convene.test/c/surrey": "Surrey", remote.IRI: "Commons"}
-		if len(names) != len(want) || names["https://convene.test/c/surrey"] != "Surrey" || names[remote.IRI] != "Commons" {
+		want := map[string]string{"@surrey@convene.test": "Surrey", remote.Handle(): "Commons"}
+		if len(names) != len(want) || names["@surrey@convene.test"] != "Surrey" || names[remote.Handle()] != "Commons" {
 			t.Errorf("communities = %v, want %v", names, want)
 		}
 		var ids []string

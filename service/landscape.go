@@ -19,14 +19,6 @@ type HomeLandscape struct {
 	Names map[string]ActorName
 }
 
-// ActorName is how a page names and links an actor known by its IRI.
-type ActorName struct {
-	IRI    string
-	Name   string // display name, or the handle when it has none
-	Handle string // @name@host
-	URL    string // its page: ours for local actors, the remote profile otherwise
-}
-
 // maxHomeCommunities bounds the communities the home page lists.
 const maxHomeCommunities = 100
 
@@ -56,9 +48,11 @@ func (s *Service) HomeLandscape(ctx context.Context, limit int) (*HomeLandscape,
 		l.Names[p.CommunityIRI] = ActorName{}
 	}
 	delete(l.Names, "")
+	iris := make([]string, 0, len(l.Names))
 	for iri := range l.Names {
-		l.Names[iri] = s.ActorName(ctx, iri)
+		iris = append(iris, iri)
 	}
+	l.Names = s.ActorNames(ctx, iris)
 	return l, nil
 }
 
@@ -92,39 +86,4 @@ func (s *Service) followedElsewhere(ctx context.Context, communities []*convene.
 	}
 	slices.SortFunc(list, func(a, b ActorName) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	return list, nil
-}
-
-// ActorName names an actor from what this instance stores, without fetching: a local
-// account or community, or a remote actor seen before; otherwise the IRI names itself.
-func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
-	if kind, name, ok := s.iris.LocalActor(iri); ok {
-		handle := "@" + name + "@" + s.iris.Domain()
-		n := ActorName{IRI: iri, Name: handle, Handle: handle, URL: iri}
-		switch kind {
-		case "group":
-			if c, err := s.store.FindCommunityBySlug(ctx, name); err == nil && c.Name != "" {
-				n.Name = c.Name
-			}
-		case "person":
-			if a, err := s.store.FindAccountByUsername(ctx, name); err == nil && a.DisplayName != "" {
-				n.Name = a.DisplayName
-			}
-		}
-		return n
-	}
-	if a, err := s.store.FindRemoteActor(ctx, iri); err == nil {
-		return remoteActorName(a)
-	}
-	return ActorName{IRI: iri, Name: iri, URL: iri}
-}
-
-func remoteActorName(a *convene.RemoteActor) ActorName {
-	n := ActorName{IRI: a.IRI, Name: a.Name, Handle: a.Handle(), URL: a.URL}
-	if n.Name == "" {
-		n.Name = n.Handle
-	}
-	if n.URL == "" {
-		n.URL = a.IRI
-	}
-	return n
 }

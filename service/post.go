@@ -226,7 +226,7 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 	if err != nil {
 		return nil, err
 	}
-	if pr := convene.PrincipalFrom(ctx); pr.Account == nil || pr.Account.ID != p.AccountID || p.DeletedAt != nil {
+	if !mayEditPost(convene.PrincipalFrom(ctx), p) {
 		return nil, convene.Errorf(convene.EFORBIDDEN, "only the author may edit a post")
 	}
 	if edit.Title != nil && p.IsThread() {
@@ -262,14 +262,11 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 		return nil
 	}
 	pr := convene.PrincipalFrom(ctx)
-	isAuthor := pr.Account != nil && pr.Account.ID == p.AccountID
-	mod := false
-	if c != nil {
-		if mod, err = s.CanModerate(ctx, c); err != nil {
-			return err
-		}
+	mod, err := s.moderates(ctx, c)
+	if err != nil {
+		return err
 	}
-	if !isAuthor && !mod {
+	if !mayDeletePost(pr, p, mod) {
 		return convene.Errorf(convene.EFORBIDDEN, "only the author or a moderator may delete a post")
 	}
 	now := s.timestamp()

@@ -1,0 +1,64 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/convene-social/convene"
+)
+
+// ActorName is how a page names an actor: a readable name, its @name@host handle when
+// known, and where to link it (its profile page, here or on its own server).
+type ActorName struct {
+	Name   string
+	Handle string
+	URL    string
+}
+
+// ActorNames names the actors with the given IRIs, by IRI: local accounts and communities
+// by their names, remote actors as last fetched. An actor never fetched is named by its
+// IRI without the scheme, which is still readable and still links to it.
+func (s *Service) ActorNames(ctx context.Context, iris []string) map[string]ActorName {
+	names := make(map[string]ActorName, len(iris))
+	for _, iri := range iris {
+		if _, done := names[iri]; !done {
+			names[iri] = s.ActorName(ctx, iri)
+		}
+	}
+	return names
+}
+
+// ActorName names one actor, as ActorNames does.
+func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
+	fallback := ActorName{Name: strings.TrimPrefix(strings.TrimPrefix(iri, "https://"), "http://"), URL: iri}
+	if kind, name, ok := s.iris.LocalActor(iri); ok {
+		handle := "@" + name + "@" + s.iris.Domain()
+		switch kind {
+		case "person":
+			if a, err := s.store.FindAccountByUsername(ctx, name); err == nil {
+				return ActorName{Name: nonEmpty(a.DisplayName, a.Username), Handle: handle, URL: iri}
+			}
+		case "group":
+			if c, err := s.store.FindCommunityBySlug(ctx, name); err == nil {
+				return ActorName{Name: nonEmpty(c.Name, c.Slug), Handle: handle, URL: iri}
+			}
+		}
+		return fallback
+	}
+	a, err := s.store.FindRemoteActor(ctx, iri)
+	if err != nil {
+		return fallback
+	}
+	return remoteActorName(a)
+}
+
+func remoteActorName(a *convene.RemoteActor) ActorName {
+	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: nonEmpty(a.URL, a.IRI)}
+}
+
+func nonEmpty(s, fallback string) string {
+	if strings.TrimSpace(s) != "" {
+		return s
+	}
+	return fallback
+}
