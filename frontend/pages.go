@@ -14,6 +14,9 @@ type HomePage struct {
 	// FirstRun is true while the instance has no account: the page then says how to create
 	// the first admin.
 	FirstRun bool
+	// Description is the admin's introduction to the instance (rendered markdown), from
+	// service.InstanceSettings.
+	Description template.HTML
 }
 
 func (*HomePage) template() string { return "home" }
