@@ -76,4 +76,7 @@ type AccountStore interface {
 	UpdateAccount(ctx context.Context, a *Account) error
 	// TouchAccount records that the account was active at the given time.
 	TouchAccount(ctx context.Context, id string, at time.Time) error
+	// DeletePendingAccount deletes an account still waiting for approval, and its actor, so
+	// that its name and email are free again. ENOTFOUND if no pending account has that id.
+	DeletePendingAccount(ctx context.Context, id string) error
 }

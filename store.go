@@ -17,6 +17,7 @@ type Store interface {
 	NotificationStore
 	EventStore
 	SessionStore
+	SettingsStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

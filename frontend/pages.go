@@ -11,6 +11,7 @@ import (
 // they follow elsewhere, upcoming events across all of them and recent discussions.
 type HomePage struct {
 	Layout
+	Name        string // the instance's display name, from its settings; empty: the domain
 	Communities []*convene.Community
 	Followed    []ActorLink
 	Events      []EventView
@@ -18,6 +19,9 @@ type HomePage struct {
 	// FirstRun is true while the instance has no account: the page then says how to create
 	// the first admin.
 	FirstRun bool
+	// Description is the admin's introduction to the instance (rendered markdown), from
+	// service.InstanceSettings.
+	Description template.HTML
 }
 
 func (*HomePage) template() string { return "home" }

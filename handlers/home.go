@@ -25,8 +25,15 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	settings, err := s.svc.InstanceSettings(ctx)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	page := &frontend.HomePage{
 		Layout:      frontend.Layout{Title: "Communities", Instance: s.domain},
+		Name:        settings.Name,
+		Description: s.markdown(settings.Description),
 		Communities: land.Communities,
 		Events:      eventViews(land.Events),
 		FirstRun:    firstRun,

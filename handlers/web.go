@@ -26,6 +26,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
 	s.accountsRoutes(r, forms)
 	s.threadRoutes(r, forms)
+	s.adminRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline

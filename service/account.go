@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/convene-social/convene"
 )
@@ -67,14 +68,27 @@ func (s *Service) NeedsFirstAdmin(ctx context.Context) (bool, error) {
 	return n == 0, err
 }
 
-// Registration is the instance's registration mode.
-func (s *Service) Registration() convene.RegistrationMode { return s.registration }
+// Registration is the instance's registration mode: the admin's setting, else the
+// configured one. It is for showing; SignUp checks the mode itself.
+func (s *Service) Registration() convene.RegistrationMode {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	mode, err := s.registrationMode(ctx)
+	if err != nil {
+		s.log.Warn("reading the registration mode failed; showing the last known", "err", err)
+	}
+	return mode
+}
 
 // SignUp registers a member under the instance's registration mode: usable at once when
 // registration is open, pending approval under approval, refused when closed.
 func (s *Service) SignUp(ctx context.Context, in AccountCreate) (*convene.Account, error) {
+	mode, err := s.registrationMode(ctx)
+	if err != nil {
+		return nil, err
+	}
 	state := convene.AccountApproved
-	switch s.registration {
+	switch mode {
 	case convene.RegistrationClosed:
 		return nil, convene.Errorf(convene.EFORBIDDEN, "registration is closed on this instance")
 	case convene.RegistrationApproval:

@@ -55,7 +55,7 @@ func (s *Service) Usage(ctx context.Context) (Usage, error) {
 
 // OpenRegistrations reports whether anyone may sign up (even if staff approve them after).
 func (s *Service) OpenRegistrations() bool {
-	return s.registration != convene.RegistrationClosed
+	return s.Registration() != convene.RegistrationClosed
 }
 
 // FindActor returns the account or the community called name (exactly one is non-nil):

@@ -42,6 +42,8 @@ type Service struct {
 	// Sign-in attempts, per client address and per login: Mastodon's published limits of
 	// 25 in 5 minutes per address and 25 in an hour per account.
 	signInByIP, signInByLogin *throttle
+	// settings caches the admin's instance settings (settings.go).
+	settings settingsCache
 }
 
 // New returns a Service for cfg.
