@@ -82,6 +82,8 @@ type ActorPage struct {
 	// A community's own threads, newest first, and its slug for the forms that post there.
 	Slug    string
 	Threads []PostLink
+	// CanModerate: the viewer may moderate this community (a link to its settings).
+	CanModerate bool
 }
 
 func (*ActorPage) template() string { return "actor" }

@@ -91,6 +91,10 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if page.CanModerate, err = s.svc.CanModerate(r.Context(), c); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.renderPage(w, r, page)
 }
 

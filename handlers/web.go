@@ -27,6 +27,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	s.accountsRoutes(r, forms)
 	s.threadRoutes(r, forms)
 	s.adminRoutes(r, forms)
+	s.communityRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline
