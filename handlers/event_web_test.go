@@ -63,7 +63,7 @@ func (x *eventSite) member(t *testing.T, name, zone string, communities ...strin
 // readingGroup is a filled-in new-event form.
 func readingGroup(secret string) url.Values {
 	return url.Values{"csrf": {secret}, "title": {"Reading group"}, "description": {"We read *Ostrom*."},
-		"category": {"BOOK_CLUBS"},
+		"category":   {"BOOK_CLUBS"},
 		"start_date": {"2030-02-05"}, "start_time": {"18:30"}, "end_date": {""}, "end_time": {"20:00"},
 		"timezone": {"Europe/London"}, "place_name": {"Guildford Library"}, "street": {"77 North Street"},
 		"postal_code": {"GU1 4AL"}, "locality": {"Guildford"}, "country": {"UK"},
