@@ -53,8 +53,8 @@ func (s *Server) handleNewEventForm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if may, err := s.svc.CanCreateEvent(r.Context(), c); err != nil || !may {
-		s.Error(w, r, firstError(err, convene.Errorf(convene.EFORBIDDEN, "join %s to announce events there", c.Name)))
+	if err := s.svc.CheckMayCreateEvent(r.Context(), c); err != nil {
+		s.Error(w, r, err)
 		return
 	}
 	page, err := s.newEventPage(r, c, frontend.EventForm{Timezone: viewerZone(r), JoinMode: string(convene.JoinFree)})
@@ -73,11 +73,6 @@ func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := eventFormFrom(r)
-	page, err := s.newEventPage(r, c, form)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	in, err := eventInput(form)
 	if err == nil {
 		in.Community, in.CrossPost = c.Slug, crossPostRefs(r)
@@ -86,6 +81,11 @@ func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/e/"+e.ID, http.StatusSeeOther)
 			return
 		}
+	}
+	page, perr := s.newEventPage(r, c, form)
+	if perr != nil {
+		s.Error(w, r, perr)
+		return
 	}
 	s.renderFormError(w, r, err, page)
 }
@@ -152,24 +152,25 @@ func (s *Server) handleEditEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := eventFormFrom(r)
-	page, err := s.editEventPage(r, e, c, form)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
 	in, err := eventInput(form)
 	if err == nil {
+		// Two use-cases: the edit, then the new cross-posts, which announce the edited event.
 		if _, err = s.svc.EditEvent(r.Context(), e.ID, in); err == nil {
 			if refs := crossPostRefs(r); len(refs) > 0 {
 				_, err = s.svc.CrossPostEvent(r.Context(), e.ID, refs)
 			}
 		}
 	}
-	if err != nil {
-		s.renderFormError(w, r, err, page)
+	if err == nil {
+		http.Redirect(w, r, "/e/"+e.ID, http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/e/"+e.ID, http.StatusSeeOther)
+	page, perr := s.editEventPage(r, e, c, form)
+	if perr != nil {
+		s.Error(w, r, perr)
+		return
+	}
+	s.renderFormError(w, r, err, page)
 }
 
 func (s *Server) editEventPage(r *http.Request, e *convene.Event, c *convene.Community, form frontend.EventForm) (*frontend.EventFormPage, error) {

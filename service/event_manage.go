@@ -12,11 +12,17 @@ import (
 // approved local account the community's posting policy lets start threads (CreateEvent's
 // rule). Pages use it to offer the "New event" form only to those it would accept.
 func (s *Service) CanCreateEvent(ctx context.Context, c *convene.Community) (bool, error) {
+	return allowed(s.CheckMayCreateEvent(ctx, c))
+}
+
+// CheckMayCreateEvent is CanCreateEvent with the reason: nil when the principal may
+// announce events in c, else why not (EUNAUTHORIZED, EFORBIDDEN) or a failure to decide.
+func (s *Service) CheckMayCreateEvent(ctx context.Context, c *convene.Community) error {
 	a, err := s.postingAccount(ctx)
 	if err != nil {
-		return false, nil
+		return err
 	}
-	return allowed(s.checkMayStartThread(ctx, c, a))
+	return s.checkMayStartThread(ctx, c, a)
 }
 
 // CanManageEvent reports whether the principal may edit, cancel or delete e: its organiser
