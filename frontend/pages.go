@@ -84,6 +84,8 @@ type ActorPage struct {
 	Threads []PostLink
 	// CanModerate: the viewer may moderate this community (a link to its settings).
 	CanModerate bool
+	// NewEventURL is the new-event form, for viewers who may announce events here.
+	NewEventURL string
 }
 
 func (*ActorPage) template() string { return "actor" }
@@ -155,6 +157,12 @@ type EventPage struct {
 	// says whether the event takes RSVPs here at all.
 	RSVP     string
 	Joinable bool
+	// Times, names and management (pages_event.go): when it is in the event's and the
+	// viewer's zones, who organises it, and whether the viewer may edit, cancel or delete it.
+	Times         EventTimes
+	OrganizerName string
+	CommunityName string
+	CanManage     bool
 }
 
 func (*EventPage) template() string { return "event" }

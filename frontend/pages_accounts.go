@@ -1,10 +1,8 @@
 package frontend
 
 import (
-	_ "embed"
 	"html/template"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -87,9 +85,4 @@ func (p *SettingsPage) SetError(msg string) {
 // TimeZones are the IANA zone names offered as suggestions for a time zone field: UTC and
 // the zones of zone.tab, one per region that has kept its own clock. The service accepts
 // any IANA name; this list only helps people find theirs.
-func (*SettingsPage) TimeZones() []string { return timeZones() }
-
-//go:embed timezones.txt
-var timeZoneList string
-
-var timeZones = sync.OnceValue(func() []string { return strings.Fields(timeZoneList) })
+func (*SettingsPage) TimeZones() []string { return timeZones }

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,8 +11,8 @@ import (
 
 func TestTimeZoneSuggestionsAreLoadableIANANames(t *testing.T) {
 	zones := (*SettingsPage)(nil).TimeZones()
-	if len(zones) < 300 || zones[0] != "UTC" {
-		t.Fatalf("%d zones starting %v; want UTC and the zones of zone.tab", len(zones), zones[:1])
+	if len(zones) < 300 || !slices.Contains(zones, "UTC") {
+		t.Fatalf("%d zones; want UTC and the zones of zone.tab", len(zones))
 	}
 	seen := map[string]bool{}
 	for _, z := range zones {

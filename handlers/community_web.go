@@ -34,7 +34,7 @@ func requireSignIn(w http.ResponseWriter, r *http.Request) bool {
 	if sessionFrom(r.Context()) != nil {
 		return true
 	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	return false
 }
 
@@ -93,7 +93,7 @@ func (s *Server) handleCommunitySettings(w http.ResponseWriter, r *http.Request)
 	s.renderPage(w, r, page)
 }
 
-// settingsPage builds the settings page from the service's view of the community; the
+// communitySettingsPage builds the settings page from the service's view of the community; the
 // service refuses anyone who may not moderate it.
 func (s *Server) communitySettingsPage(r *http.Request) (*frontend.CommunitySettingsPage, error) {
 	cs, err := s.svc.CommunitySettings(r.Context(), mux.Vars(r)["slug"])

@@ -76,14 +76,14 @@ func TestMemberJoinsPostsRepliesAndRSVPsFromThePages(t *testing.T) {
 		t.Fatalf("RSVP = %d", resp.StatusCode)
 	}
 	_, page = b.get(eventPage)
-	if !strings.Contains(page, "You are going.") || !regexp.MustCompile(`1 of 5 places`).MatchString(page) ||
+	if !strings.Contains(page, "You are going.") || !regexp.MustCompile(`1 of 5 going`).MatchString(page) ||
 		!strings.Contains(page, `href="https://convene.test/e/`+e.ID+`.ics"`) {
 		t.Errorf("event page after the RSVP lacks the answer, the count or the calendar link")
 	}
 	if resp, _ := b.post(eventPage+"/leave", url.Values{"csrf": {secret}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw = %d", resp.StatusCode)
 	}
-	if _, page := b.get(eventPage); !strings.Contains(page, "I'm going") || !strings.Contains(page, "0 of 5 places") {
+	if _, page := b.get(eventPage); !strings.Contains(page, "I'm going") || !strings.Contains(page, "0 of 5 going") {
 		t.Error("event page after withdrawing does not offer the RSVP again")
 	}
 

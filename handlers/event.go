@@ -53,6 +53,9 @@ func (s *Server) eventPage(r *http.Request, e *convene.Event) (*frontend.EventPa
 		page.Calendar = "" // a copy: its own server's calendar is the canonical one
 	}
 	page.Joinable = service.CheckJoinable(e) == nil
+	if err := s.addEventPeople(r, e, page); err != nil {
+		return nil, err
+	}
 	if sessionFrom(r.Context()) != nil {
 		p, err := s.svc.MyParticipation(r.Context(), e.ID)
 		switch {
@@ -211,6 +214,11 @@ func (s *Server) addCommunityEvents(r *http.Request, c *convene.Community, page 
 		return err
 	}
 	page.Upcoming, page.Past = eventViews(upcoming), eventViews(past)
+	if may, err := s.svc.CanCreateEvent(ctx, c); err != nil {
+		return err
+	} else if may {
+		page.NewEventURL = "/c/" + c.Slug + "/events/new"
+	}
 	land, err := s.svc.CommunityLandscape(ctx, c.Slug, 20)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	s.threadRoutes(r, forms)
 	s.adminRoutes(r, forms)
 	s.communityRoutes(r, forms)
+	s.eventRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline
