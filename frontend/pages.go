@@ -57,6 +57,10 @@ type ErrorPage struct {
 	Layout
 	Status  int
 	Message string // safe to show: convene.ErrorMessage
+	// SignIn is where a visitor signs in to come back here (for 401 and 403).
+	SignIn string
+	// RequestID names the failed request in the server's log, for a 500 to be reported.
+	RequestID string
 }
 
 func (*ErrorPage) template() string { return "error" }

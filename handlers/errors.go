@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
@@ -39,7 +40,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	page := &frontend.ErrorPage{
 		Layout: frontend.Layout{Title: http.StatusText(status), Instance: s.domain},
-		Status: status, Message: message,
+		Status: status, Message: message, RequestID: RequestID(r.Context()),
+	}
+	if r.Method == http.MethodGet {
+		page.SignIn = "/login?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
 	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r))
 	if err := s.render.Render(w, status, page); err != nil {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -44,5 +45,27 @@ func TestPanicsBecomeA500PageWithoutDetails(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "secret detail") {
 		t.Error("the panic was not logged")
+	}
+	// The page gives the reference that finds the failure in the log.
+	ref := rec.Header().Get("X-Request-Id")
+	if ref == "" || !strings.Contains(rec.Body.String(), "<code>"+ref+"</code>") || !strings.Contains(logged.String(), ref) {
+		t.Errorf("500 page does not give the request's reference %q:\n%s", ref, rec.Body)
+	}
+}
+
+func TestForbiddenPagesSayWhatToDo(t *testing.T) {
+	render, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Renderer: render, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Domain: "convene.test"})
+	s.router.HandleFunc("/private", func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "only moderators may see this"))
+	})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/private?tab=2", nil))
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "only moderators may see this") ||
+		!strings.Contains(rec.Body.String(), `href="/login?next=%2Fprivate%3Ftab%3D2"`) {
+		t.Errorf("a visitor's 403 = %d:\n%s", rec.Code, rec.Body)
 	}
 }

@@ -64,12 +64,14 @@ func New(cfg Config) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.Use(s.withRequestID, s.withLogging, s.withRecover, s.withSecurityHeaders, s.withSession)
-	r.NotFoundHandler = s.withRequestID(s.withLogging(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusNotFound, "There is nothing at this address.")
-	})))
-	r.MethodNotAllowedHandler = s.withRequestID(s.withLogging(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusMethodNotAllowed, "This address does not accept that method.")
-	})))
+	// mux runs no middleware for requests that match no route, so these wrap their own: the
+	// error pages show who is signed in like every other page.
+	unmatched := func(status int, message string) http.Handler {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.renderError(w, r, status, message) })
+		return s.withRequestID(s.withLogging(s.withSecurityHeaders(s.withSession(h))))
+	}
+	r.NotFoundHandler = unmatched(http.StatusNotFound, "There is nothing at this address.")
+	r.MethodNotAllowedHandler = unmatched(http.StatusMethodNotAllowed, "This address does not accept that method.")
 
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserFlow walks the life of an instance in Chromium, as its first people would:
@@ -17,6 +20,7 @@ func TestBrowserFlow(t *testing.T) {
 	in.Start()
 	defer in.Stop()
 
+	// The first admin.
 	b.open(in.URL("/"))
 	b.mustSee("No account exists yet")
 	b.check("home-first-run")
@@ -25,16 +29,108 @@ func TestBrowserFlow(t *testing.T) {
 	b.submit(`form[action="/setup"]`, map[string]string{"#username": "ada", "#email": "ada@example.org",
 		"#password": "correct horse battery", "#timezone": "Europe/London"})
 	b.check("home-admin")
+	b.signOut()
 
-	b.click(`form[action="/logout"] button`)
+	// A member signs up and waits for approval.
 	b.open(in.URL("/signup"))
 	b.check("signup")
 	b.submit(`form[action="/signup"]`, map[string]string{"#username": "bea", "#email": "bea@example.org",
 		"#password": "lantern by the river", "#timezone": "Europe/Paris"})
 	b.mustSee("waits for a moderator's approval")
 	b.check("signup-pending")
+
+	// The admin approves her.
+	b.signIn(in, "ada", "correct horse battery")
+	b.open(in.URL("/admin"))
+	b.check("admin")
+	b.open(in.URL("/admin/signups"))
+	b.mustSee("bea")
+	b.check("admin-signups")
+	b.click(`form[action="/admin/signups/bea/approve"] button`)
+	b.open(in.URL("/admin/domains"))
+	b.check("admin-domains")
+	b.open(in.URL("/admin/settings"))
+	b.check("admin-settings")
+
+	// The admin makes a community.
+	b.open(in.URL("/communities/new"))
+	b.check("community-new")
+	b.submit(`form[action="/communities/new"]`, map[string]string{"#slug": "surrey", "#name": "Surrey conveners",
+		"#summary": "People who *convene* in Surrey.", "#region": "Surrey"})
+	b.mustSee("Surrey conveners")
+	b.open(in.URL("/c/surrey/settings"))
+	b.check("community-settings")
+	b.signOut()
+
+	// The member joins, starts a thread and the admin answers it.
+	b.signIn(in, "bea", "lantern by the river")
+	b.open(in.URL("/c/surrey"))
+	b.click(`form[action="/c/surrey/join"] button`)
+	b.do("open the thread form", chromedp.Click(chromedp.CSS(`details summary`)))
+	b.submit(`form[action="/c/surrey/threads"]`, map[string]string{"#thread-title": "Seed swap in March",
+		"#thread-body": "Who brings *beans*?"})
+	b.mustSee("Who brings beans?")
+	thread := b.location()
+	b.signOut()
+	b.signIn(in, "ada", "correct horse battery")
+	b.open(thread)
+	b.submit(`form[action$="/reply"]`, map[string]string{"textarea": "I will bring runner beans."})
+	b.mustSee("I will bring runner beans.")
+	b.check("thread")
+
+	// The admin announces an event; the member says she is going and takes it home.
+	b.open(in.URL("/c/surrey/events/new"))
+	b.check("event-new")
+	b.submit(`form.event-form`, map[string]string{"#ev-title": "Seed swap", "#ev-description": "Bring seeds.",
+		"#ev-start-date": "2031-03-14", "#ev-start-time": "18:30", "#ev-end-date": "2031-03-14", "#ev-end-time": "20:00",
+		"#ev-timezone": "Europe/London", "#ev-place-name": "Guildford Library", "#ev-locality": "Guildford", "#ev-capacity": "30"})
+	b.mustSee("Seed swap")
+	event := b.location()
+	b.check("event-organiser")
+	b.open(in.URL("/"))
+	b.mustSee("Seed swap")
+	b.check("home-landscape")
+	b.signOut()
+	b.signIn(in, "bea", "lantern by the river")
+	b.open(event)
+	b.mustSee("your time")
+	b.submit(`form[action$="/rsvp"]`, nil)
+	b.mustSee("1 of 30 going")
+	b.check("event")
+	ics := b.downloadLink(`a[href$=".ics"]`)
+	if !strings.Contains(ics, "SUMMARY:Seed swap") || !strings.Contains(ics, "DTSTART;TZID=Europe/London:20310314T183000") {
+		t.Errorf("the calendar the event page gives:\n%s", ics)
+	}
+
+	// Her own pages, and the community as she sees it.
+	b.open(in.URL("/c/surrey"))
+	b.check("community")
+	b.open(in.URL("/u/bea"))
+	b.check("profile")
+	b.open(in.URL("/settings"))
+	b.check("settings")
+	b.open(in.URL("/no/such/page"))
+	b.mustSee("There is nothing at this address")
+	b.check("not-found")
+	b.signOut()
 	b.open(in.URL("/login"))
 	b.check("signin")
+}
+
+// signIn signs in through the sign-in page.
+func (b *webBrowser) signIn(in *instance, login, password string) {
+	b.t.Helper()
+	b.open(in.URL("/login"))
+	b.submit(`form[action="/login"]`, map[string]string{"#login": login, "#password": password})
+	if got := b.text(); strings.Contains(got, "Sign in") && strings.Contains(got, "Password") {
+		b.t.Fatalf("signing in as %s failed:\n%s", login, got)
+	}
+}
+
+// signOut presses the sign-out button in the header.
+func (b *webBrowser) signOut() {
+	b.t.Helper()
+	b.click(`form[action="/logout"] button`)
 }
 
 // TestAxeCatchesViolations proves the accessibility check can fail: a page with an image

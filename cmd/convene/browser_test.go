@@ -264,3 +264,29 @@ func (b *webBrowser) writeShot(name string, png []byte) {
 		b.t.Fatal(err)
 	}
 }
+
+// downloadLink clicks a link that downloads a file and returns the file's contents.
+func (b *webBrowser) downloadLink(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	for ev, err := range progress {
+		if err != nil {
+			b.t.Fatalf("waiting for the download of %s: %v", sel, err)
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCompleted:
+			body, err := os.ReadFile(filepath.Join(b.download, ev.GUID))
+			if err != nil {
+				b.t.Fatal(err)
+			}
+			return string(body)
+		case browser.DownloadProgressStateCanceled:
+			b.t.Fatalf("the download of %s was cancelled", sel)
+		}
+	}
+	b.t.Fatalf("no download came from %s", sel)
+	return ""
+}
