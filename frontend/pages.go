@@ -144,6 +144,9 @@ type EventView struct {
 	*convene.Event
 	URL  string
 	When string // "Tue 3 Feb 2026, 18:30–20:00 Europe/London – Guildford Library"
+	// Yours is when that is for the viewer ("19:30–21:00 your time, Europe/Paris"), empty
+	// for a visitor or when the viewer's clock reads the same.
+	Yours string
 }
 
 // EventPage shows one event.

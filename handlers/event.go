@@ -66,7 +66,7 @@ func (s *Server) eventPage(r *http.Request, e *convene.Event) (*frontend.EventPa
 		}
 	}
 	for _, sh := range shares {
-		page.SharedIn = append(page.SharedIn, frontend.ActorLink{Name: sh.CommunityIRI, URL: sh.CommunityIRI})
+		page.SharedIn = append(page.SharedIn, actorLink(s.svc.ActorName(r.Context(), sh.CommunityIRI)))
 	}
 	return page, nil
 }
@@ -76,10 +76,14 @@ func eventView(e *convene.Event) frontend.EventView {
 	return frontend.EventView{Event: e, URL: e.URL, When: federation.EventSummary(e)}
 }
 
-func eventViews(list []*convene.Event) []frontend.EventView {
+// eventViews lists events for a viewer, each also in the viewer's own zone where its clock
+// reads differently (viewerZone is empty for a visitor).
+func eventViews(list []*convene.Event, viewerZone string) []frontend.EventView {
 	views := make([]frontend.EventView, 0, len(list))
 	for _, e := range list {
-		views = append(views, eventView(e))
+		v := eventView(e)
+		v.Yours = frontend.NewEventTimes(e, viewerZone).Yours
+		views = append(views, v)
 	}
 	return views
 }
@@ -213,7 +217,7 @@ func (s *Server) addCommunityEvents(r *http.Request, c *convene.Community, page 
 	if err != nil {
 		return err
 	}
-	page.Upcoming, page.Past = eventViews(upcoming), eventViews(past)
+	page.Upcoming, page.Past = eventViews(upcoming, viewerZone(r)), eventViews(past, viewerZone(r))
 	if may, err := s.svc.CanCreateEvent(ctx, c); err != nil {
 		return err
 	} else if may {
@@ -223,12 +227,13 @@ func (s *Server) addCommunityEvents(r *http.Request, c *convene.Community, page 
 	if err != nil {
 		return err
 	}
+	names := s.svc.ActorNames(ctx, land.Communities)
 	for _, iri := range land.Communities {
-		page.Followed = append(page.Followed, frontend.ActorLink{Name: iri, URL: iri})
+		page.Followed = append(page.Followed, actorLink(names[iri]))
 	}
 	for _, p := range land.Threads {
 		page.FollowedThreads = append(page.FollowedThreads, frontend.PostLink{Title: p.Title, URL: p.IRI})
 	}
-	page.FollowedEvents = eventViews(land.Events)
+	page.FollowedEvents = eventViews(land.Events, viewerZone(r))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,8 @@ func TestStaticAssetsAreFingerprinted(t *testing.T) {
 func TestHomeShowsTheLandscape(t *testing.T) {
 	h, svc := newServer(t, nil)
 	ctx := convene.WithOperator(context.Background())
-	ada, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "ada", Email: "ada@example.org", Password: "correct horse battery", Role: convene.RoleAdmin})
+	ada, err := svc.CreateAccount(ctx, service.AccountCreate{Username: "ada", Email: "ada@example.org", Password: "correct horse battery",
+		Role: convene.RoleAdmin, Timezone: "America/New_York"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,5 +175,14 @@ func TestHomeShowsTheLandscape(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("home lacks %s", want)
 		}
+	}
+	if strings.Contains(body, "your time") {
+		t.Error("a visitor is shown times in a zone of their own")
+	}
+	b := newBrowser(t, h)
+	_, page := b.get("/login")
+	b.post("/login", url.Values{"csrf": {b.formSecret(page)}, "login": {"ada"}, "password": {"correct horse battery"}})
+	if _, page := b.get("/"); !strings.Contains(page, "(13:30–15:00 your time, America/New_York)") {
+		t.Errorf("home does not give a New Yorker the event's time in her zone:\n%s", page)
 	}
 }

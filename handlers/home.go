@@ -35,7 +35,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		Name:        settings.Name,
 		Description: s.markdown(settings.Description),
 		Communities: land.Communities,
-		Events:      eventViews(land.Events),
+		Events:      eventViews(land.Events, viewerZone(r)),
 		FirstRun:    firstRun,
 	}
 	for _, n := range land.Followed {
