@@ -27,6 +27,10 @@ type Config struct {
 	// ResolveHandle, if set, finds the actor IRI of a remote @name@host (federation's
 	// WebFinger), so mentions of people elsewhere become links and reach them.
 	ResolveHandle func(ctx context.Context, handle string) (string, error)
+	// InteractionTemplate, if set, finds where the owner of a remote handle follows things
+	// from other servers (federation's WebFinger subscribe template, with {uri} in it), for
+	// "Follow from Mastodon".
+	InteractionTemplate func(ctx context.Context, handle string) (string, error)
 }
 
 // Service runs the use-cases.
@@ -39,6 +43,7 @@ type Service struct {
 	newKeyPair   func() (convene.KeyPair, error)
 	outboxNotify func()
 	resolve      func(ctx context.Context, handle string) (string, error)
+	interaction  func(ctx context.Context, handle string) (string, error)
 	// Sign-in attempts, per client address and per login: Mastodon's published limits of
 	// 25 in 5 minutes per address and 25 in an hour per account.
 	signInByIP, signInByLogin *throttle
@@ -55,6 +60,7 @@ func New(cfg Config) *Service {
 		newKeyPair:    cfg.NewKeyPair,
 		outboxNotify:  cfg.OutboxNotify,
 		resolve:       cfg.ResolveHandle,
+		interaction:   cfg.InteractionTemplate,
 		signInByIP:    newThrottle(25, 5*time.Minute),
 		signInByLogin: newThrottle(25, time.Hour),
 	}
