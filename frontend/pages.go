@@ -74,6 +74,8 @@ type ActorPage struct {
 	// A community's own threads, newest first, and its slug for the forms that post there.
 	Slug    string
 	Threads []PostLink
+	// Follow: followers, the viewer's membership and the feeds (pages_follow.go).
+	Follow FollowInfo
 }
 
 func (*ActorPage) template() string { return "actor" }

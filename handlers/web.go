@@ -24,6 +24,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
+	s.followRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline

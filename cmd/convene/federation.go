@@ -30,6 +30,10 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 			return "", err
 		}
 		return actor.IRI, nil
+	}, func(c *service.Config) {
+		c.InteractionTemplate = func(ctx context.Context, handle string) (string, error) {
+			return f.resolver.InteractionTemplate(ctx, handle)
+		}
 	})
 	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
 		return nil, nil, fmt.Errorf("instance actor keys: %w", err)

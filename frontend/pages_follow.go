@@ -1,0 +1,25 @@
+package frontend
+
+// FollowInfo is what a community page shows about following it: how many do, the viewer's
+// own membership (to offer Join or Leave), and where to subscribe without an account.
+type FollowInfo struct {
+	Followers int    // accepted followers: members here and followers elsewhere
+	Viewer    string // the signed-in viewer's follow: "" (none), "pending" or "accepted"
+	AtomURL   string
+}
+
+// FollowRemotePage asks a visitor for their handle on Mastodon or another fediverse server,
+// to send them to their own server to follow a community ("Follow from Mastodon").
+type FollowRemotePage struct {
+	Layout
+	Slug    string
+	Name    string // the community's
+	Handle  string // the community's, @slug@domain: what to search for in an app instead
+	Account string // the visitor's handle as typed, to fill the form again
+	Error   string
+}
+
+func (*FollowRemotePage) template() string { return "follow_remote" }
+
+// SetError puts a message above the form.
+func (p *FollowRemotePage) SetError(msg string) { p.Error = msg }

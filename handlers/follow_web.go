@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/frontend"
+)
+
+// followRoutes mounts following a community from another server ("Follow from Mastodon")
+// and leaving it.
+func (s *Server) followRoutes(r, forms *mux.Router) {
+	r.HandleFunc("/c/{slug}/follow-remote", s.handleFollowRemoteForm).Methods(http.MethodGet, http.MethodHead)
+	forms.HandleFunc("/c/{slug}/follow-remote", s.handleFollowRemote).Methods(http.MethodPost)
+	forms.HandleFunc("/c/{slug}/leave", s.handleLeaveCommunity).Methods(http.MethodPost)
+}
+
+// handleFollowRemoteForm asks for the visitor's fediverse handle.
+func (s *Server) handleFollowRemoteForm(w http.ResponseWriter, r *http.Request) {
+	page, err := s.followRemotePage(r, mux.Vars(r)["slug"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.renderPage(w, r, page)
+}
+
+// handleFollowRemote sends the visitor to their own server's page for following the
+// community; when their server cannot be asked, the form comes back saying what to do instead.
+func (s *Server) handleFollowRemote(w http.ResponseWriter, r *http.Request) {
+	slug, handle := mux.Vars(r)["slug"], strings.TrimSpace(r.PostFormValue("handle"))
+	target, err := s.svc.RemoteFollowURL(r.Context(), slug, handle)
+	if err == nil {
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	page, perr := s.followRemotePage(r, slug)
+	if perr != nil {
+		s.Error(w, r, perr)
+		return
+	}
+	page.Account = handle
+	s.renderFormError(w, r, err, page)
+}
+
+func (s *Server) followRemotePage(r *http.Request, slug string) (*frontend.FollowRemotePage, error) {
+	c, err := s.svc.FindCommunity(r.Context(), slug)
+	if err != nil {
+		return nil, err
+	}
+	return &frontend.FollowRemotePage{Layout: s.layoutTitled("Follow " + c.Name), Slug: c.Slug, Name: c.Name,
+		Handle: "@" + c.Slug + "@" + s.domain}, nil
+}
+
+// handleLeaveCommunity ends the viewer's membership (or withdraws their request to join).
+func (s *Server) handleLeaveCommunity(w http.ResponseWriter, r *http.Request) {
+	slug := mux.Vars(r)["slug"]
+	s.redirectOr(w, r, s.svc.Leave(r.Context(), slug), "/c/"+slug)
+}
+
+// addCommunityFollow fills what a community page shows about following it: the follower
+// count, the viewer's membership, and its feeds and calendar as alternates of the page.
+func (s *Server) addCommunityFollow(r *http.Request, c *convene.Community, page *frontend.ActorPage) error {
+	m, err := s.svc.CommunityMembership(r.Context(), c.Slug)
+	if err != nil {
+		return err
+	}
+	group := s.iris.Group(c.Slug)
+	page.Follow = frontend.FollowInfo{Followers: m.Followers, Viewer: string(m.Viewer), AtomURL: group + "/feed.atom"}
+	page.Alternates = append(page.Alternates,
+		frontend.Alternate{Type: "application/rss+xml", Title: c.Name + " (RSS)", URL: group + "/feed.rss"},
+		frontend.Alternate{Type: "application/atom+xml", Title: c.Name + " (Atom)", URL: group + "/feed.atom"},
+		frontend.Alternate{Type: "text/calendar", Title: c.Name + " events", URL: group + "/events.ics"})
+	return nil
+}
