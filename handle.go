@@ -37,7 +37,8 @@ func ParseHandle(s string) (Handle, error) {
 	return Handle{User: user, Host: host}, nil
 }
 
-// validHandleHost accepts "name.example", "name.example:8080", "127.0.0.1:3000" and "[::1]:3000".
+// validHandleHost accepts "name.example", "name.example:8080", "127.0.0.1:3000" and "[::1]:3000"
+// (an IPv6 address only in brackets with a port, the one form a URL takes it in).
 func validHandleHost(host string) bool {
 	name := host
 	if h, port, err := net.SplitHostPort(host); err == nil {
@@ -45,13 +46,14 @@ func validHandleHost(host string) bool {
 			return false
 		}
 		name = h
-	} else if strings.ContainsAny(host, "[]") {
+	} else if strings.ContainsAny(host, "[]:") {
 		return false
 	}
-	if ip, err := netip.ParseAddr(strings.Trim(name, "[]")); err == nil {
-		return ip.Zone() == ""
+	bracketed := strings.HasPrefix(host, "[")
+	if ip, err := netip.ParseAddr(name); err == nil {
+		return ip.Zone() == "" && ip.Is4() != bracketed
 	}
-	return validDNSName(name)
+	return !bracketed && validDNSName(name)
 }
 
 // validDNSName: labels of letters, digits and inner hyphens, at most 253 characters, and a

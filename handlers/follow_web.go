@@ -32,7 +32,7 @@ func (s *Server) handleFollowRemoteForm(w http.ResponseWriter, r *http.Request) 
 // community; when their server cannot be asked, the form comes back saying what to do instead.
 func (s *Server) handleFollowRemote(w http.ResponseWriter, r *http.Request) {
 	slug, handle := mux.Vars(r)["slug"], strings.TrimSpace(r.PostFormValue("handle"))
-	target, err := s.svc.RemoteFollowURL(r.Context(), slug, handle)
+	target, err := s.svc.RemoteFollowURL(r.Context(), slug, handle, clientIP(r))
 	if err == nil {
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return

@@ -61,11 +61,15 @@ func (s *Service) CommunityMembership(ctx context.Context, slug string) (Members
 	return m, nil
 }
 
+// remoteFollowLimit is how many handles one client address may look up in five minutes.
+const remoteFollowLimit = 20
+
 // RemoteFollowURL is where a visitor with an account elsewhere (handle "@alice@mastodon.social")
 // follows a community: their server's interaction page with the community's IRI filled in.
 // When the lookup fails the error is EINVALID (or EFORBIDDEN for a blocked domain) with a
 // message that says what to do instead: search for the community's handle in their app.
-func (s *Service) RemoteFollowURL(ctx context.Context, slug, handle string) (string, error) {
+// clientIP is the visitor's address, for the limit on lookups.
+func (s *Service) RemoteFollowURL(ctx context.Context, slug, handle, clientIP string) (string, error) {
 	c, err := s.FindCommunity(ctx, slug)
 	if err != nil {
 		return "", err
@@ -73,6 +77,9 @@ func (s *Service) RemoteFollowURL(ctx context.Context, slug, handle string) (str
 	h, err := convene.ParseHandle(handle)
 	if err != nil {
 		return "", err
+	}
+	if ok, _ := s.remoteFollowByIP.allow(clientIP, s.now()); !ok {
+		return "", convene.Errorf(convene.ETOOMANY, "Too many lookups from your address. Try again in a few minutes, or search for @%s@%s in your app.", c.Slug, s.iris.Domain())
 	}
 	blocked, err := s.store.IsDomainBlocked(ctx, strings.ToLower(h.Hostname()))
 	if err != nil {

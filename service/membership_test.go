@@ -85,12 +85,12 @@ func TestRemoteFollowURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		got, err := svc.RemoteFollowURL(ctx, "surrey", " @alice@Mastodon.Social ")
+		got, err := svc.RemoteFollowURL(ctx, "surrey", " @alice@Mastodon.Social ", "192.0.2.1")
 		if want := "https://mastodon.social/authorize_interaction?uri=https%3A%2F%2Fconvene.test%2Fc%2Fsurrey"; err != nil || got != want {
 			t.Errorf("alice = %q, %v; want %q", got, err, want)
 		}
 		for handle, want := range map[string]string{"bob@plain.example": "Search for @surrey@convene.test", "carol@down.example": "could not reach down.example"} {
-			_, err := svc.RemoteFollowURL(ctx, "surrey", handle)
+			_, err := svc.RemoteFollowURL(ctx, "surrey", handle, "192.0.2.1")
 			if convene.ErrorCode(err) != convene.EINVALID || !messageSays(convene.ErrorMessage(err), want, "@surrey@convene.test") {
 				t.Errorf("%s: %v; want a helpful message with %q", handle, err, want)
 			}
@@ -99,14 +99,30 @@ func TestRemoteFollowURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		asked = nil
-		_, err = svc.RemoteFollowURL(ctx, "surrey", "eve@social.blocked.example")
+		_, err = svc.RemoteFollowURL(ctx, "surrey", "eve@social.blocked.example", "192.0.2.1")
 		wantCode(t, err, convene.EFORBIDDEN)
-		_, err = svc.RemoteFollowURL(ctx, "surrey", "not a handle")
+		_, err = svc.RemoteFollowURL(ctx, "surrey", "not a handle", "192.0.2.1")
 		wantCode(t, err, convene.EINVALID)
-		_, err = svc.RemoteFollowURL(ctx, "nowhere", "alice@mastodon.social")
+		_, err = svc.RemoteFollowURL(ctx, "nowhere", "alice@mastodon.social", "192.0.2.1")
 		wantCode(t, err, convene.ENOTFOUND)
 		if len(asked) != 0 {
 			t.Errorf("looked up %v; blocked and malformed handles must not be", asked)
+		}
+		// One address may look up only so many handles; others still may.
+		for i := 0; ; i++ {
+			_, err := svc.RemoteFollowURL(ctx, "surrey", "alice@mastodon.social", "198.51.100.7")
+			if convene.ErrorCode(err) == convene.ETOOMANY {
+				if i < 10 {
+					t.Errorf("throttled after %d lookups", i)
+				}
+				break
+			}
+			if err != nil || i > 100 {
+				t.Fatalf("lookup %d: %v; want a limit", i, err)
+			}
+		}
+		if _, err := svc.RemoteFollowURL(ctx, "surrey", "alice@mastodon.social", "198.51.100.8"); err != nil {
+			t.Errorf("another address is throttled too: %v", err)
 		}
 	})
 }

@@ -47,6 +47,9 @@ type Service struct {
 	// Sign-in attempts, per client address and per login: Mastodon's published limits of
 	// 25 in 5 minutes per address and 25 in an hour per account.
 	signInByIP, signInByLogin *throttle
+	// Follow-from-Mastodon lookups per client address: each makes this server fetch from
+	// the host a visitor names, which no one should be able to repeat at will.
+	remoteFollowByIP *throttle
 }
 
 // New returns a Service for cfg.
@@ -76,6 +79,7 @@ func New(cfg Config) *Service {
 	if s.newKeyPair == nil {
 		s.newKeyPair = GenerateKeyPair
 	}
+	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
 	return s
 }
 
