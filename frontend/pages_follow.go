@@ -23,3 +23,19 @@ func (*FollowRemotePage) template() string { return "follow_remote" }
 
 // SetError puts a message above the form.
 func (p *FollowRemotePage) SetError(msg string) { p.Error = msg }
+
+// AuthorizeInteractionPage is where "Follow from Mastodon" on another server sends a member
+// of this one (our WebFinger's subscribe template): it names the actor and asks to confirm.
+type AuthorizeInteractionPage struct {
+	Layout
+	URI    string // the actor's IRI, as the other server sent it
+	Name   string // the actor's name, once it could be loaded
+	Handle string // @name@host
+	Done   bool   // the follow was asked for
+	Error  string
+}
+
+func (*AuthorizeInteractionPage) template() string { return "authorize_interaction" }
+
+// SetError puts a message above the form.
+func (p *AuthorizeInteractionPage) SetError(msg string) { p.Error = msg }

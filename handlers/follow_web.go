@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -10,12 +11,15 @@ import (
 	"github.com/convene-social/convene/frontend"
 )
 
-// followRoutes mounts following a community from another server ("Follow from Mastodon")
-// and leaving it.
+// followRoutes mounts following a community from another server ("Follow from Mastodon"),
+// leaving it, and the other end of "Follow from Mastodon": where other servers send our
+// members to follow something of theirs.
 func (s *Server) followRoutes(r, forms *mux.Router) {
 	r.HandleFunc("/c/{slug}/follow-remote", s.handleFollowRemoteForm).Methods(http.MethodGet, http.MethodHead)
 	forms.HandleFunc("/c/{slug}/follow-remote", s.handleFollowRemote).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/leave", s.handleLeaveCommunity).Methods(http.MethodPost)
+	r.HandleFunc("/authorize_interaction", s.handleAuthorizeInteraction).Methods(http.MethodGet, http.MethodHead)
+	forms.HandleFunc("/authorize_interaction", s.handleFollowFromElsewhere).Methods(http.MethodPost)
 }
 
 // handleFollowRemoteForm asks for the visitor's fediverse handle.
@@ -75,4 +79,58 @@ func (s *Server) addCommunityFollow(r *http.Request, c *convene.Community, page 
 		frontend.Alternate{Type: "application/atom+xml", Title: c.Name + " (Atom)", URL: group + "/feed.atom"},
 		frontend.Alternate{Type: "text/calendar", Title: c.Name + " events", URL: group + "/events.ics"})
 	return nil
+}
+
+// handleAuthorizeInteraction serves /authorize_interaction?uri=…, where another server's
+// "Follow from Mastodon" sends a member of this one: sign in, then confirm the follow. An
+// address on this server is simply opened.
+func (s *Server) handleAuthorizeInteraction(w http.ResponseWriter, r *http.Request) {
+	uri := strings.TrimSpace(r.URL.Query().Get("uri"))
+	if path, ok := s.localPathOf(uri); ok {
+		http.Redirect(w, r, path, http.StatusSeeOther)
+		return
+	}
+	if sessionFrom(r.Context()) == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	page := &frontend.AuthorizeInteractionPage{Layout: s.layoutTitled("Follow"), URI: safeHTTPURL(uri)}
+	a, err := s.svc.RemoteActorToFollow(r.Context(), uri)
+	if err != nil {
+		s.renderFormError(w, r, err, page)
+		return
+	}
+	page.Name, page.Handle = displayName(a.Name, a.Username), a.Handle()
+	s.renderPage(w, r, page)
+}
+
+// handleFollowFromElsewhere confirms the follow asked on /authorize_interaction.
+func (s *Server) handleFollowFromElsewhere(w http.ResponseWriter, r *http.Request) {
+	uri := strings.TrimSpace(r.PostFormValue("uri"))
+	page := &frontend.AuthorizeInteractionPage{Layout: s.layoutTitled("Follow"), URI: safeHTTPURL(uri)}
+	a, _, err := s.svc.FollowFromElsewhere(r.Context(), uri)
+	if err != nil {
+		s.renderFormError(w, r, err, page)
+		return
+	}
+	page.Name, page.Handle, page.Done = displayName(a.Name, a.Username), a.Handle(), true
+	s.renderPage(w, r, page)
+}
+
+// localPathOf is the path of an address on this server, to open it instead of following it.
+func (s *Server) localPathOf(uri string) (string, bool) {
+	base := s.iris.Base()
+	if !strings.HasPrefix(uri, base+"/") {
+		return "", false
+	}
+	path := localPath(strings.TrimPrefix(uri, base))
+	return path, path != "/"
+}
+
+// safeHTTPURL keeps an http(s) URL to link to, and drops anything else.
+func safeHTTPURL(uri string) string {
+	if u, err := url.Parse(uri); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return u.String()
+	}
+	return ""
 }

@@ -214,3 +214,69 @@ func TestCommunityPageLinksItsFeedsAndCalendar(t *testing.T) {
 		}
 	}
 }
+
+// groupPeer is a server on loopback with one community actor, garden, at /groups/garden.
+func groupPeer(t *testing.T) (actorIRI string) {
+	t.Helper()
+	keys, err := service.GenerateKeyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/groups/garden" {
+			http.NotFound(w, r)
+			return
+		}
+		id := "http://" + r.Host + "/groups/garden"
+		w.Header().Set("Content-Type", "application/activity+json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "Group",
+			"preferredUsername": "garden", "name": "Garden circle", "inbox": id + "/inbox",
+			"publicKey": map[string]string{"id": id + "#main-key", "owner": id, "publicKeyPem": keys.PublicKeyPEM},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/groups/garden"
+}
+
+func TestMemberFollowsSomethingElsewhereFromItsFollowButton(t *testing.T) {
+	h, svc := newTestServer(t, testServer{allowLoopback: true})
+	garden := groupPeer(t)
+	b := signedIn(t, h)
+	path := "/authorize_interaction?uri=" + url.QueryEscape(garden)
+	if resp, _ := newBrowser(t, h).get(path); resp.StatusCode != http.StatusSeeOther ||
+		resp.Header.Get("Location") != "/login?next="+url.QueryEscape(path) {
+		t.Errorf("a visitor = %d to %q; want to sign in first and come back", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, page := b.get(path)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>Garden circle</strong>") ||
+		!strings.Contains(page, `<input type="hidden" name="uri" value="`+garden+`">`) {
+		t.Fatalf("the confirmation = %d:\n%s", resp.StatusCode, page)
+	}
+	form := url.Values{"csrf": {b.formSecret(page)}, "uri": {garden}}
+	if resp, page := b.post("/authorize_interaction", form); resp.StatusCode != http.StatusOK || !strings.Contains(page, "You asked to follow") {
+		t.Fatalf("confirming = %d:\n%s", resp.StatusCode, page)
+	}
+	if resp, page := b.post("/authorize_interaction", form); resp.StatusCode != http.StatusConflict || !strings.Contains(page, "already follow") {
+		t.Errorf("confirming twice = %d, want 409 saying so", resp.StatusCode)
+	}
+
+	// Something of this server opens; what is not an http(s) address, or is blocked, is refused.
+	operator := convene.WithOperator(context.Background())
+	if _, err := svc.CreateCommunity(operator, service.CommunityCreate{Slug: "surrey", Name: "Surrey"}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := b.get("/authorize_interaction?uri=" + url.QueryEscape("https://convene.test/c/surrey")); resp.Header.Get("Location") != "/c/surrey" {
+		t.Errorf("a local community = %d to %q, want /c/surrey", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	ada, _ := svc.FindAccount(context.Background(), "ada")
+	if _, err := svc.BlockDomain(convene.WithPrincipal(context.Background(), convene.Principal{Account: ada}), "blocked.example"); err != nil {
+		t.Fatal(err)
+	}
+	for uri, status := range map[string]int{"javascript:alert(1)": http.StatusUnprocessableEntity,
+		"https://blocked.example/c/x": http.StatusForbidden, "http://" + strings.TrimPrefix(garden, "http://") + "/gone": http.StatusUnprocessableEntity} {
+		if resp, page := b.get("/authorize_interaction?uri=" + url.QueryEscape(uri)); resp.StatusCode != status || strings.Contains(page, `name="uri"`) {
+			t.Errorf("%s = %d, want %d without a follow button", uri, resp.StatusCode, status)
+		}
+	}
+}

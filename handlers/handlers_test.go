@@ -55,6 +55,9 @@ func newTestServer(t *testing.T, o testServer) (*handlers.Server, *service.Servi
 	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair,
 		InteractionTemplate: func(ctx context.Context, handle string) (string, error) {
 			return resolver.InteractionTemplate(ctx, handle)
+		},
+		ResolveActor: func(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+			return resolver.Actor(ctx, iri)
 		}})
 	fetcherCfg := federation.FetcherConfig{AllowHost: federation.BlockCheck(store), Timeout: 5 * time.Second}
 	if o.allowLoopback {

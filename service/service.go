@@ -31,6 +31,9 @@ type Config struct {
 	// from other servers (federation's WebFinger subscribe template, with {uri} in it), for
 	// "Follow from Mastodon".
 	InteractionTemplate func(ctx context.Context, handle string) (string, error)
+	// ResolveActor, if set, fetches (or finds cached) the remote actor at an IRI, so that a
+	// member arriving from "Follow from Mastodon" on another server can follow it.
+	ResolveActor func(ctx context.Context, iri string) (*convene.RemoteActor, error)
 }
 
 // Service runs the use-cases.
@@ -44,6 +47,7 @@ type Service struct {
 	outboxNotify func()
 	resolve      func(ctx context.Context, handle string) (string, error)
 	interaction  func(ctx context.Context, handle string) (string, error)
+	resolveActor func(ctx context.Context, iri string) (*convene.RemoteActor, error)
 	// Sign-in attempts, per client address and per login: Mastodon's published limits of
 	// 25 in 5 minutes per address and 25 in an hour per account.
 	signInByIP, signInByLogin *throttle
@@ -80,6 +84,7 @@ func New(cfg Config) *Service {
 		s.newKeyPair = GenerateKeyPair
 	}
 	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
+	s.resolveActor = cfg.ResolveActor
 	return s
 }
 
