@@ -476,3 +476,7 @@ func (f *Fetcher) allowsPrivate(host string) bool {
 	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
 	return err == nil && inAny(ip.Unmap(), f.cfg.AllowedNetworks)
 }
+
+// privateAllowed reports whether any private network may be reached at all: only then are
+// handles with ports or addresses (test peers, LANs) worth a lookup.
+func (f *Fetcher) privateAllowed() bool { return len(f.cfg.AllowedNetworks) > 0 }

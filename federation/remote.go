@@ -193,32 +193,42 @@ func (r *Resolver) markGone(ctx context.Context, iri string) {
 
 // ResolveHandle finds @user@host through WebFinger and fetches the actor it names.
 func (r *Resolver) ResolveHandle(ctx context.Context, handle string) (*convene.RemoteActor, error) {
-	user, host, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(handle, "acct:"), "@"), "@")
-	if !ok || user == "" || host == "" || strings.ContainsAny(user+host, "/?#@ \\") {
-		return nil, convene.Errorf(convene.EINVALID, "%q is not a handle like @name@example.org", handle)
-	}
-	if err := r.checkBlocked(ctx, "https://"+host); err != nil {
+	h, err := convene.ParseHandle(handle)
+	if err != nil {
 		return nil, err
 	}
-	scheme := "https"
-	if r.fetcher.allowsPrivate(host) {
-		scheme = "http" // loopback test peers and LANs run without TLS
-	}
-	resource := url.QueryEscape("acct:" + user + "@" + host)
-	body, err := r.fetcher.FetchJSON(ctx, scheme+"://"+host+"/.well-known/webfinger?resource="+resource, "application/jrd+json, application/json")
+	jrd, err := r.webFinger(ctx, h)
 	if err != nil {
-		return nil, fmt.Errorf("webfinger %s: %w", handle, err)
-	}
-	var jrd JRD
-	if err := json.Unmarshal(body, &jrd); err != nil {
-		return nil, fmt.Errorf("webfinger %s: %w", handle, err)
+		return nil, err
 	}
 	for _, l := range jrd.Links {
 		if l.Rel == "self" && (l.Type == "application/activity+json" || strings.HasPrefix(l.Type, "application/ld+json")) {
 			return r.Actor(ctx, l.Href)
 		}
 	}
-	return nil, fmt.Errorf("webfinger %s: no ActivityPub actor link", handle)
+	return nil, fmt.Errorf("webfinger %s: no ActivityPub actor link", h)
+}
+
+// webFinger asks the handle's own server about it (RFC 7033), through the guarded fetcher
+// and never at a blocked domain.
+func (r *Resolver) webFinger(ctx context.Context, h convene.Handle) (*JRD, error) {
+	if err := r.checkBlocked(ctx, "https://"+h.Host); err != nil {
+		return nil, err
+	}
+	scheme := "https"
+	if r.fetcher.allowsPrivate(h.Host) {
+		scheme = "http" // loopback test peers and LANs run without TLS
+	}
+	resource := url.QueryEscape("acct:" + h.String())
+	body, err := r.fetcher.FetchJSON(ctx, scheme+"://"+h.Host+"/.well-known/webfinger?resource="+resource, "application/jrd+json, application/json")
+	if err != nil {
+		return nil, fmt.Errorf("webfinger %s: %w", h, err)
+	}
+	var jrd JRD
+	if err := json.Unmarshal(body, &jrd); err != nil {
+		return nil, fmt.Errorf("webfinger %s: %w", h, err)
+	}
+	return &jrd, nil
 }
 
 func firstNonEmpty(values ...string) string {

@@ -53,6 +53,8 @@ type Layout struct {
 	// AlternateAS2 is the ActivityPub id of what the page shows, linked so that software
 	// given the page's URL finds the actor.
 	AlternateAS2 string
+	// Alternates are further <link rel="alternate"> of the page: its feeds and calendar.
+	Alternates []Alternate
 	// Viewer is who is signed in, nil for a visitor; CSRF is the secret every POST form of
 	// the page carries back. Handlers set both through Prepare.
 	Viewer *Viewer
@@ -60,6 +62,14 @@ type Layout struct {
 }
 
 func (l *Layout) layout() *Layout { return l }
+
+// Alternate is another representation of a page, such as its RSS feed, that browsers and
+// feed readers find in its head.
+type Alternate struct {
+	Type  string // "application/rss+xml"
+	Title string
+	URL   string
+}
 
 // Viewer is the signed-in person a page is rendered for.
 type Viewer struct {

@@ -90,6 +90,8 @@ type ActorPage struct {
 	CanModerate bool
 	// NewEventURL is the new-event form, for viewers who may announce events here.
 	NewEventURL string
+	// Follow: followers, the viewer's membership and the feeds (pages_follow.go).
+	Follow FollowInfo
 }
 
 func (*ActorPage) template() string { return "actor" }

@@ -95,6 +95,10 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if err := s.addCommunityFollow(r, c, page); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	s.renderPage(w, r, page)
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,7 @@ type testServer struct {
 	authorizedFetch bool
 	now             func() time.Time                // nil: the wall clock
 	newKeyPair      func() (convene.KeyPair, error) // nil: real RSA keys
+	allowLoopback   bool                            // federation may reach peers on 127.0.0.0/8
 }
 
 // newTestServer builds the whole HTTP surface over a fresh SQLite database, with the inbox.
@@ -50,9 +52,20 @@ func newTestServer(t testing.TB, o testServer) (*handlers.Server, *service.Servi
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	store := dbtest.OpenSQLite(t)
 	iris := federation.NewIRIs("https", "convene.test")
-	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair})
-	fetcher := federation.NewFetcher(federation.FetcherConfig{})
-	inbox := federation.NewInbox(store, svc, federation.NewResolver(store, iris, fetcher, log, nil), iris, log)
+	var resolver *federation.Resolver
+	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair,
+		InteractionTemplate: func(ctx context.Context, handle string) (string, error) {
+			return resolver.InteractionTemplate(ctx, handle)
+		},
+		ResolveActor: func(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+			return resolver.Actor(ctx, iri)
+		}})
+	fetcherCfg := federation.FetcherConfig{AllowHost: federation.BlockCheck(store), Timeout: 5 * time.Second}
+	if o.allowLoopback {
+		fetcherCfg.AllowedNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	}
+	resolver = federation.NewResolver(store, iris, federation.NewFetcher(fetcherCfg), log, nil)
+	inbox := federation.NewInbox(store, svc, resolver, iris, log)
 	if o.ready == nil {
 		o.ready = func(context.Context) error { return nil }
 	}

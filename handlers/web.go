@@ -29,6 +29,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	s.adminRoutes(r, forms)
 	s.communityRoutes(r, forms)
 	s.eventRoutes(r, forms)
+	s.followRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline

@@ -27,6 +27,13 @@ type Config struct {
 	// ResolveHandle, if set, finds the actor IRI of a remote @name@host (federation's
 	// WebFinger), so mentions of people elsewhere become links and reach them.
 	ResolveHandle func(ctx context.Context, handle string) (string, error)
+	// InteractionTemplate, if set, finds where the owner of a remote handle follows things
+	// from other servers (federation's WebFinger subscribe template, with {uri} in it), for
+	// "Follow from Mastodon".
+	InteractionTemplate func(ctx context.Context, handle string) (string, error)
+	// ResolveActor, if set, fetches (or finds cached) the remote actor at an IRI, so that a
+	// member arriving from "Follow from Mastodon" on another server can follow it.
+	ResolveActor func(ctx context.Context, iri string) (*convene.RemoteActor, error)
 }
 
 // Service runs the use-cases.
@@ -39,11 +46,16 @@ type Service struct {
 	newKeyPair   func() (convene.KeyPair, error)
 	outboxNotify func()
 	resolve      func(ctx context.Context, handle string) (string, error)
+	interaction  func(ctx context.Context, handle string) (string, error)
+	resolveActor func(ctx context.Context, iri string) (*convene.RemoteActor, error)
 	// Sign-in attempts, per client address and per login: Mastodon's published limits of
 	// 25 in 5 minutes per address and 25 in an hour per account.
 	signInByIP, signInByLogin *throttle
 	// settings caches the admin's instance settings (settings.go).
 	settings settingsCache
+	// Follow-from-Mastodon lookups per client address: each makes this server fetch from
+	// the host a visitor names, which no one should be able to repeat at will.
+	remoteFollowByIP *throttle
 }
 
 // New returns a Service for cfg.
@@ -57,6 +69,7 @@ func New(cfg Config) *Service {
 		newKeyPair:    cfg.NewKeyPair,
 		outboxNotify:  cfg.OutboxNotify,
 		resolve:       cfg.ResolveHandle,
+		interaction:   cfg.InteractionTemplate,
 		signInByIP:    newThrottle(25, 5*time.Minute),
 		signInByLogin: newThrottle(25, time.Hour),
 	}
@@ -72,6 +85,8 @@ func New(cfg Config) *Service {
 	if s.newKeyPair == nil {
 		s.newKeyPair = GenerateKeyPair
 	}
+	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
+	s.resolveActor = cfg.ResolveActor
 	return s
 }
 

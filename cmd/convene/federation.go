@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db"
 	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/service"
@@ -30,6 +31,13 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 			return "", err
 		}
 		return actor.IRI, nil
+	}, func(c *service.Config) {
+		c.InteractionTemplate = func(ctx context.Context, handle string) (string, error) {
+			return f.resolver.InteractionTemplate(ctx, handle)
+		}
+		c.ResolveActor = func(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+			return f.resolver.Actor(ctx, iri)
+		}
 	})
 	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
 		return nil, nil, fmt.Errorf("instance actor keys: %w", err)

@@ -130,11 +130,17 @@ func (a *app) openDB(ctx context.Context) (*db.DB, error) {
 	return d, nil
 }
 
-func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func(), resolve func(context.Context, string) (string, error)) *service.Service {
-	return service.New(service.Config{
+// newService builds the service; options set the further hooks a serving process wires in.
+func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func(), resolve func(context.Context, string) (string, error),
+	options ...func(*service.Config)) *service.Service {
+	cfg := service.Config{
 		Store: d, IRIs: iris, Registration: convene.RegistrationMode(a.cfg.Registration), Logger: a.log,
 		OutboxNotify: outboxNotify, ResolveHandle: resolve,
-	})
+	}
+	for _, o := range options {
+		o(&cfg)
+	}
+	return service.New(cfg)
 }
 
 // workerFunc is a background job that runs until its context ends.
