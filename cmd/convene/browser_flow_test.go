@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -131,6 +133,51 @@ func (b *webBrowser) signIn(in *instance, login, password string) {
 func (b *webBrowser) signOut() {
 	b.t.Helper()
 	b.click(`form[action="/logout"] button`)
+}
+
+// TestBrowserFollowFromMastodon: a visitor of a community page types their fediverse handle
+// and their browser lands on their own server's page for following it, found by WebFinger.
+func TestBrowserFollowFromMastodon(t *testing.T) {
+	b := startBrowser(t)
+	// The visitor's server: WebFinger names its subscribe template, and the template's page
+	// shows what it was asked to follow.
+	var peer *httptest.Server
+	peer = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/webfinger":
+			if r.URL.Query().Get("resource") != "acct:alice@"+peer.Listener.Addr().String() {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/jrd+json")
+			fmt.Fprintf(w, `{"subject": %q, "links": [
+				{"rel": "self", "type": "application/activity+json", "href": "%s/users/alice"},
+				{"rel": "http://ostatus.org/schema/1.0/subscribe", "template": "%s/authorize_interaction?uri={uri}"}]}`,
+				r.URL.Query().Get("resource"), peer.URL, peer.URL)
+		case "/authorize_interaction":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Follow</title><main><p>Follow %s?</p></main></html>`,
+				html.EscapeString(r.URL.Query().Get("uri")))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer peer.Close()
+
+	in := newInstance(t, nil)
+	in.Start()
+	defer in.Stop()
+	in.CLI("correct horse battery\n", "user", "create", "ada", "--email", "ada@example.org", "--admin")
+	in.CLI("", "community", "create", "surrey", "--name", "Surrey conveners")
+
+	b.open(in.URL("/c/surrey"))
+	b.check("community-visitor")
+	b.submit(`form[action="/c/surrey/follow-remote"]`, map[string]string{"#remote-handle": "@alice@" + peer.Listener.Addr().String()})
+	want := peer.URL + "/authorize_interaction?uri=" + url.QueryEscape(in.URL("/c/surrey"))
+	if got := b.location(); got != want {
+		t.Errorf("Follow from Mastodon went to %s, want %s", got, want)
+	}
+	b.mustSee("Follow " + in.URL("/c/surrey") + "?")
 }
 
 // TestAxeCatchesViolations proves the accessibility check can fail: a page with an image
