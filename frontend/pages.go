@@ -52,6 +52,9 @@ type SignUpPage struct {
 
 func (*SignUpPage) template() string { return "signup" }
 
+// TimeZones are the zone names the form suggests.
+func (*SignUpPage) TimeZones() []string { return timeZones }
+
 // ErrorPage explains a failed request without exposing internals.
 type ErrorPage struct {
 	Layout

@@ -28,6 +28,9 @@ func TestBrowserFlow(t *testing.T) {
 	b.check("home-first-run")
 	b.click(`a[href="/setup"]`)
 	b.check("setup")
+	if zone := b.value("#timezone"); zone != browserZone {
+		t.Errorf("the setup form guessed the zone %q; the browser runs in %s", zone, browserZone)
+	}
 	b.submit(`form[action="/setup"]`, map[string]string{"#username": "ada", "#email": "ada@example.org",
 		"#password": "correct horse battery", "#timezone": "Europe/London"})
 	b.check("home-admin")
@@ -79,6 +82,8 @@ func TestBrowserFlow(t *testing.T) {
 	b.submit(`form[action$="/reply"]`, map[string]string{"textarea": "I will bring runner beans."})
 	b.mustSee("I will bring runner beans.")
 	b.check("thread")
+	b.click(`a[href$="/edit"]`)
+	b.check("post-edit")
 
 	// The admin announces an event; the member says she is going and takes it home.
 	b.open(in.URL("/c/surrey/events/new"))
@@ -89,6 +94,8 @@ func TestBrowserFlow(t *testing.T) {
 	b.mustSee("Seed swap")
 	event := b.location()
 	b.check("event-organiser")
+	b.open(event + "/edit")
+	b.check("event-edit")
 	b.open(in.URL("/"))
 	b.mustSee("Seed swap")
 	b.check("home-landscape")
@@ -111,6 +118,9 @@ func TestBrowserFlow(t *testing.T) {
 	b.check("profile")
 	b.open(in.URL("/settings"))
 	b.check("settings")
+	b.open(in.URL("/admin"))
+	b.mustSee("You are signed in as @bea")
+	b.check("forbidden")
 	b.open(in.URL("/no/such/page"))
 	b.mustSee("There is nothing at this address")
 	b.check("not-found")
@@ -172,6 +182,9 @@ func TestBrowserFollowFromMastodon(t *testing.T) {
 
 	b.open(in.URL("/c/surrey"))
 	b.check("community-visitor")
+	b.open(in.URL("/c/surrey/follow-remote"))
+	b.check("follow-remote")
+	b.open(in.URL("/c/surrey"))
 	b.submit(`form[action="/c/surrey/follow-remote"]`, map[string]string{"#remote-handle": "@alice@" + peer.Listener.Addr().String()})
 	want := peer.URL + "/authorize_interaction?uri=" + url.QueryEscape(in.URL("/c/surrey"))
 	if got := b.location(); got != want {

@@ -45,6 +45,9 @@ func chromiumPath() (string, error) {
 	return "", fmt.Errorf("no chromium on PATH; install Debian's chromium or set CONVENE_CHROMIUM")
 }
 
+// browserZone is the time zone the browser runs in.
+const browserZone = "Pacific/Auckland"
+
 // webBrowser is one headless Chromium with one tab.
 type webBrowser struct {
 	t        *testing.T
@@ -87,6 +90,8 @@ func startBrowser(t *testing.T) *webBrowser {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
+		// A zone unlike the machine's, so a page that guesses the visitor's zone is seen to.
+		chromedp.Env("TZ=" + browserZone),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
@@ -187,6 +192,12 @@ func (b *webBrowser) waitLoaded() {
 		time.Sleep(50 * time.Millisecond)
 	}
 	b.t.Fatalf("no new page loaded within %s (at %s)", stepTimeout, b.location())
+}
+
+// value is the current value of a form field.
+func (b *webBrowser) value(sel string) string {
+	b.t.Helper()
+	return get(b, "read "+sel, chromedp.Value(chromedp.CSS(sel)))
 }
 
 // text is the visible text of the page's main landmark.
