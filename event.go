@@ -115,7 +115,7 @@ func (e *Event) IsLocal() bool { return e.AccountID != "" }
 
 // Location returns the event's time zone, UTC if it has none or an unknown one.
 func (e *Event) Location() *time.Location {
-	if loc, err := time.LoadLocation(e.Timezone); err == nil && e.Timezone != "" {
+	if loc, err := LoadZone(e.Timezone); err == nil && e.Timezone != "" {
 		return loc
 	}
 	return time.UTC

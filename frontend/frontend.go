@@ -16,6 +16,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/convene-social/convene"
 )
 
 //go:embed templates/*.html
@@ -96,7 +98,7 @@ func New() (*Renderer, error) {
 		// inZone shows an instant as the wall-clock time of the zone it belongs to (an
 		// event's), so a 18:30 meeting reads 18:30 whatever the server's or viewer's zone.
 		"inZone": func(t time.Time, zone string) string {
-			loc, err := loadZone(zone)
+			loc, err := convene.LoadZone(zone)
 			if err != nil || zone == "" {
 				loc = time.UTC
 			}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -189,29 +188,11 @@ func eventZone(name string) *time.Location {
 	if name == "" || name == "UTC" || name == "Local" {
 		return nil
 	}
-	loc, err := loadZone(name)
+	loc, err := convene.LoadZone(name)
 	if err != nil {
 		return nil
 	}
 	return loc
-}
-
-// zones caches loaded time zones by name: LoadLocation parses the zone's tz data on every
-// call, which was a quarter of a 500-event calendar's time. Only zones that exist are kept,
-// and there are a few hundred of them.
-var zones sync.Map
-
-// loadZone is time.LoadLocation, cached.
-func loadZone(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(name, loc)
-	return loc, nil
 }
 
 // setEventTime sets a DATE-TIME as the wall-clock time in loc with a TZID, or in UTC

@@ -150,7 +150,7 @@ func NewEventTimes(e *convene.Event, viewerZone string) EventTimes {
 	if viewerZone == "" || viewerZone == t.Zone {
 		return t
 	}
-	vloc, err := loadZone(viewerZone)
+	vloc, err := convene.LoadZone(viewerZone)
 	if err != nil {
 		return t
 	}

@@ -89,7 +89,7 @@ func viewerLocation(ctx context.Context) *time.Location {
 	if ws == nil || ws.account.Timezone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(ws.account.Timezone)
+	loc, err := convene.LoadZone(ws.account.Timezone)
 	if err != nil {
 		return time.UTC
 	}

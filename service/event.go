@@ -106,7 +106,7 @@ func (s *Service) applyEventInput(e *convene.Event, in EventInput) error {
 	if e.Timezone, err = normalizeTimezone(in.Timezone); err != nil {
 		return err
 	}
-	loc, _ := time.LoadLocation(e.Timezone)
+	loc, _ := convene.LoadZone(e.Timezone)
 	start, err := parseWallClock("start", in.Start, loc, true)
 	if err != nil {
 		return err
