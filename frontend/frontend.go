@@ -61,6 +61,8 @@ type Layout struct {
 	// the page carries back. Handlers set both through Prepare.
 	Viewer *Viewer
 	CSRF   string
+	// SiteName is the instance's display name from its settings; empty shows the domain.
+	SiteName string
 }
 
 func (l *Layout) layout() *Layout { return l }
@@ -80,10 +82,10 @@ type Viewer struct {
 	Admin       bool
 }
 
-// Prepare gives a page its viewer and form secret, whatever its type.
-func Prepare(p Page, v *Viewer, csrf string) {
+// Prepare gives a page its viewer, form secret and the instance's name, whatever its type.
+func Prepare(p Page, v *Viewer, csrf, siteName string) {
 	l := p.layout()
-	l.Viewer, l.CSRF = v, csrf
+	l.Viewer, l.CSRF, l.SiteName = v, csrf, siteName
 }
 
 // New parses the templates and fingerprints the assets.

@@ -11,7 +11,6 @@ import (
 // they follow elsewhere, upcoming events across all of them and recent discussions.
 type HomePage struct {
 	Layout
-	Name        string // the instance's display name, from its settings; empty: the domain
 	Communities []*convene.Community
 	Followed    []ActorLink
 	Events      []EventView

@@ -219,6 +219,12 @@ func TestClosingRegistrationInSettingsMakesSignUpRefuse(t *testing.T) {
 		t.Error("the sign-up page does not say registration is closed")
 	}
 	_, page = visitor.get("/login")
+	if !strings.Contains(page, `<a class="brand" href="/">Surrey conveners</a>`) || !strings.Contains(page, "<title>Sign in – Surrey conveners</title>") {
+		t.Error("pages do not carry the instance's name in their header and title")
+	}
+	if _, home := visitor.get("/"); !strings.Contains(home, "<h1>Surrey conveners</h1>") || !strings.Contains(home, "<em>meet</em> monthly") {
+		t.Error("the home page does not show the instance's name and description")
+	}
 	resp, _ = visitor.post("/signup", url.Values{"csrf": {visitor.formSecret(page)}, "username": {"ben"},
 		"email": {"ben@example.org"}, "password": {"correct horse battery"}})
 	if resp.StatusCode != http.StatusForbidden {

@@ -45,7 +45,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	if r.Method == http.MethodGet {
 		page.SignIn = "/login?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
-	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r))
+	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r), s.siteName(r))
 	if err := s.render.Render(w, status, page); err != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)

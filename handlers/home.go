@@ -32,7 +32,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	page := &frontend.HomePage{
 		Layout:      frontend.Layout{Title: "Communities", Instance: s.domain},
-		Name:        settings.Name,
 		Description: s.markdown(settings.Description),
 		Communities: land.Communities,
 		Events:      eventViews(land.Events, viewerZone(r)),
@@ -70,10 +69,23 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, page fronten
 
 // renderStatus renders a page with a status, for the viewer and with their form secret.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, page frontend.Page) {
-	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r))
+	frontend.Prepare(page, viewer(r.Context()), s.csrfToken(w, r), s.siteName(r))
 	if err := s.render.Render(w, status, page); err != nil {
 		s.Error(w, r, err)
 	}
+}
+
+// siteName is the instance's display name for the page header; the domain stands in when
+// it has none or the settings cannot be read (a page must not fail for its header).
+func (s *Server) siteName(r *http.Request) string {
+	if s.svc == nil { // a server with pages only, as some tests build
+		return ""
+	}
+	set, err := s.svc.InstanceSettings(r.Context())
+	if err != nil {
+		return ""
+	}
+	return set.Name
 }
 
 // markdown renders local markdown for a page.
