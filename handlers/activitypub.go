@@ -8,7 +8,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/convene-social/convene/federation"
-	"github.com/convene-social/convene/frontend"
 )
 
 // as2ContentType is what we send AS2 documents as; every peer accepts it.
@@ -56,46 +55,12 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	actorID := s.iris.Group(c.Slug)
 	if wantsAS2(r) {
 		s.serveAS2(w, r, func() ([]byte, error) { return federation.GroupToAS(s.iris, c) })
 		return
 	}
-	moderators, err := s.svc.FindModerators(r.Context(), c.Slug)
+	page, err := s.communityPage(r, c)
 	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	page := &frontend.ActorPage{
-		Layout:  frontend.Layout{Title: c.Name, Instance: s.domain, AlternateAS2: actorID},
-		Handle:  "@" + c.Slug + "@" + s.domain,
-		Name:    c.Name,
-		Summary: s.markdown(c.Summary),
-		Region:  c.Region,
-		IsGroup: true,
-		Since:   c.CreatedAt,
-		Slug:    c.Slug,
-	}
-	threads, err := s.svc.CommunityThreads(r.Context(), c.Slug, "", 50)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	for _, t := range threads {
-		page.Threads = append(page.Threads, frontend.PostLink{Title: t.Title, URL: "/p/" + t.ID})
-	}
-	for _, m := range moderators {
-		page.Moderators = append(page.Moderators, frontend.ActorLink{Name: displayName(m.DisplayName, m.Username), URL: s.iris.Person(m.Username)})
-	}
-	if err := s.addCommunityEvents(r, c, page); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if page.CanModerate, err = s.svc.CanModerate(r.Context(), c); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if err := s.addCommunityFollow(r, c, page); err != nil {
 		s.Error(w, r, err)
 		return
 	}
