@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,6 +73,35 @@ func TestParseRecordedActors(t *testing.T) {
 		}
 		if _, err := parsePublicKey(a.PublicKeyPEM); err != nil {
 			t.Errorf("%s: public key: %v", file, err)
+		}
+	}
+}
+
+// TestParseActorKeepsOnlyHTTPProfileURL: an actor's url is shown as a link on our pages and
+// returned to Mastodon apps, so a javascript: or data: one is dropped.
+func TestParseActorKeepsOnlyHTTPProfileURL(t *testing.T) {
+	body, err := os.ReadFile("testdata/peers/mastodon/person.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for url, want := range map[string]string{
+		"javascript:alert(document.cookie)":        "",
+		"data:text/html,<script>alert(1)</script>": "",
+		"//evil.example/x":                         "",
+		"https://mastodon.example/@alice":          "https://mastodon.example/@alice",
+	} {
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["url"] = url
+		b, _ := json.Marshal(doc)
+		a, err := parseActor(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.URL != want {
+			t.Errorf("url %q parsed as %q, want %q", url, a.URL, want)
 		}
 	}
 }

@@ -78,7 +78,7 @@ func parseActor(body []byte) (*convene.RemoteActor, error) {
 	}
 	return &convene.RemoteActor{
 		IRI: d.ID, Type: string(d.Type), Username: d.PreferredUsername, Domain: hostOf(d.ID),
-		Name: d.Name, Inbox: d.Inbox, SharedInbox: shared, Followers: d.Followers, URL: d.URL.ID,
+		Name: d.Name, Inbox: d.Inbox, SharedInbox: shared, Followers: d.Followers, URL: httpIRI(d.URL.ID),
 		KeyID: d.PublicKey.ID, PublicKeyPEM: d.PublicKey.PEM, ManuallyApproves: d.ManuallyApproves,
 	}, nil
 }
