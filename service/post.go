@@ -320,6 +320,9 @@ func (s *Service) like(ctx context.Context, id string, like bool) error {
 	if err != nil {
 		return err
 	}
+	if like && p.DeletedAt != nil {
+		return convene.Errorf(convene.EINVALID, "that post was deleted")
+	}
 	actor := s.iris.Person(author.Username)
 	now := s.timestamp()
 	group := p.CommunityIRI
