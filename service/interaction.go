@@ -12,7 +12,8 @@ import (
 // about to follow it: where "Follow from Mastodon" on that server sends people whose home
 // is here (our WebFinger's subscribe template, /authorize_interaction?uri=…).
 func (s *Service) RemoteActorToFollow(ctx context.Context, iri string) (*convene.RemoteActor, error) {
-	if _, err := s.postingAccount(ctx); err != nil {
+	account, err := s.postingAccount(ctx)
+	if err != nil {
 		return nil, err
 	}
 	u, err := url.Parse(strings.TrimSpace(iri))
@@ -28,6 +29,9 @@ func (s *Service) RemoteActorToFollow(ctx context.Context, iri string) (*convene
 	}
 	if s.resolveActor == nil {
 		return nil, convene.Errorf(convene.EINVALID, "Following from another server is not available here")
+	}
+	if ok, _ := s.remoteActorByAccount.allow(account.ID, s.now()); !ok {
+		return nil, convene.Errorf(convene.ETOOMANY, "Too many lookups of accounts elsewhere. Try again in a few minutes.")
 	}
 	a, err := s.resolveActor(ctx, u.String())
 	if err != nil {
