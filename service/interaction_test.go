@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,10 @@ func TestRemoteActorToFollowIsThrottled(t *testing.T) {
 				return nil, errors.New("fetch: HTTP status 404")
 			}})
 		mia := mustCreate(t, svc, "mia", convene.RoleMember)
+		_, err := svc.RemoteActorToFollow(as(mia), "https://target.example/"+strings.Repeat("x", 3000))
+		if wantCode(t, err, convene.EINVALID); fetches != 0 {
+			t.Error("an address of 3000 bytes was fetched")
+		}
 		for i := range 100 {
 			_, err := svc.RemoteActorToFollow(as(mia), fmt.Sprintf("https://target.example/%d", i))
 			if convene.ErrorCode(err) == convene.ETOOMANY {
