@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/convene-social/convene"
 )
 
 func TestParseActivityShapes(t *testing.T) {
@@ -103,5 +107,34 @@ func TestParseActorKeepsOnlyHTTPProfileURL(t *testing.T) {
 		if a.URL != want {
 			t.Errorf("url %q parsed as %q, want %q", url, a.URL, want)
 		}
+	}
+}
+
+// TestParseActorBoundsNamesAndAddresses: an actor's name and handle are printed on every
+// page that lists it (200 follow requests on a settings page), so a server cannot make them
+// megabytes long; its addresses are bounded like the URLs of events.
+func TestParseActorBoundsNamesAndAddresses(t *testing.T) {
+	body, err := os.ReadFile("testdata/peers/mastodon/person.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(field, value string) (*convene.RemoteActor, error) {
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc[field] = value
+		b, _ := json.Marshal(doc)
+		return parseActor(b)
+	}
+	a, err := parse("name", strings.Repeat("Zoë ", 100_000))
+	if err != nil || utf8.RuneCountInString(a.Name) > 200 {
+		t.Errorf("a name of 400,000 characters parsed as %d characters, %v", utf8.RuneCountInString(a.Name), err)
+	}
+	if _, err := parse("preferredUsername", strings.Repeat("z", 1000)); err == nil {
+		t.Error("a username of 1000 characters was accepted")
+	}
+	if _, err := parse("inbox", "https://mastodon.example/"+strings.Repeat("i", 3000)); err == nil {
+		t.Error("an inbox of 3000 bytes was accepted")
 	}
 }
