@@ -1,9 +1,14 @@
 package federation
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/convene-social/convene"
 )
 
 func TestParseActivityShapes(t *testing.T) {
@@ -73,5 +78,63 @@ func TestParseRecordedActors(t *testing.T) {
 		if _, err := parsePublicKey(a.PublicKeyPEM); err != nil {
 			t.Errorf("%s: public key: %v", file, err)
 		}
+	}
+}
+
+// TestParseActorKeepsOnlyHTTPProfileURL: an actor's url is shown as a link on our pages and
+// returned to Mastodon apps, so a javascript: or data: one is dropped.
+func TestParseActorKeepsOnlyHTTPProfileURL(t *testing.T) {
+	body, err := os.ReadFile("testdata/peers/mastodon/person.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for url, want := range map[string]string{
+		"javascript:alert(document.cookie)":        "",
+		"data:text/html,<script>alert(1)</script>": "",
+		"//evil.example/x":                         "",
+		"https://mastodon.example/@alice":          "https://mastodon.example/@alice",
+	} {
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["url"] = url
+		b, _ := json.Marshal(doc)
+		a, err := parseActor(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.URL != want {
+			t.Errorf("url %q parsed as %q, want %q", url, a.URL, want)
+		}
+	}
+}
+
+// TestParseActorBoundsNamesAndAddresses: an actor's name and handle are printed on every
+// page that lists it (200 follow requests on a settings page), so a server cannot make them
+// megabytes long; its addresses are bounded like the URLs of events.
+func TestParseActorBoundsNamesAndAddresses(t *testing.T) {
+	body, err := os.ReadFile("testdata/peers/mastodon/person.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(field, value string) (*convene.RemoteActor, error) {
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc[field] = value
+		b, _ := json.Marshal(doc)
+		return parseActor(b)
+	}
+	a, err := parse("name", strings.Repeat("Zoë ", 100_000))
+	if err != nil || utf8.RuneCountInString(a.Name) > 200 {
+		t.Errorf("a name of 400,000 characters parsed as %d characters, %v", utf8.RuneCountInString(a.Name), err)
+	}
+	if _, err := parse("preferredUsername", strings.Repeat("z", 1000)); err == nil {
+		t.Error("a username of 1000 characters was accepted")
+	}
+	if _, err := parse("inbox", "https://mastodon.example/"+strings.Repeat("i", 3000)); err == nil {
+		t.Error("an inbox of 3000 bytes was accepted")
 	}
 }

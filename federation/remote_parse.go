@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/convene-social/convene"
 )
@@ -49,6 +50,13 @@ func (k *keyRef) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*plain)(k))
 }
 
+// Bounds on what an actor document may make pages print: Mastodon's own display names are
+// 30 characters and usernames 30; other servers allow more, none anywhere near these.
+const (
+	maxActorName     = 200 // characters; a longer name is cut
+	maxActorUsername = 255 // bytes; a longer preferredUsername makes the actor unusable
+)
+
 // ErrBadActor is returned for actor documents we cannot use.
 var ErrBadActor = errors.New("unusable actor document")
 
@@ -62,23 +70,21 @@ func parseActor(body []byte) (*convene.RemoteActor, error) {
 	switch {
 	case !acceptedActorTypes[string(d.Type)]:
 		return nil, fmt.Errorf("%w: type %q", ErrBadActor, d.Type)
-	case !isHTTPURL(d.ID) || !isHTTPURL(d.Inbox):
-		return nil, fmt.Errorf("%w: needs an http(s) id and inbox", ErrBadActor)
-	case d.PreferredUsername == "" || strings.ContainsAny(d.PreferredUsername, "@/ "):
+	case httpIRI(d.ID) == "" || httpIRI(d.Inbox) == "":
+		return nil, fmt.Errorf("%w: needs an http(s) id and inbox of at most %d bytes", ErrBadActor, maxEventURL)
+	case d.PreferredUsername == "" || len(d.PreferredUsername) > maxActorUsername || strings.ContainsAny(d.PreferredUsername, "@/ "):
 		return nil, fmt.Errorf("%w: bad preferredUsername %q", ErrBadActor, d.PreferredUsername)
-	case d.PublicKey.PEM == "" || d.PublicKey.Owner != d.ID || !isHTTPURL(d.PublicKey.ID):
+	case d.PublicKey.PEM == "" || d.PublicKey.Owner != d.ID || httpIRI(d.PublicKey.ID) == "":
 		return nil, fmt.Errorf("%w: no public key owned by the actor", ErrBadActor)
 	case hostOf(d.PublicKey.ID) != hostOf(d.ID):
 		// A key on another host would let one actor claim another's keyId.
 		return nil, fmt.Errorf("%w: key %s is not on the actor's host", ErrBadActor, d.PublicKey.ID)
 	}
-	shared := firstNonEmpty(d.Endpoints.SharedInbox, d.SharedInbox)
-	if shared != "" && !isHTTPURL(shared) {
-		shared = ""
-	}
+	shared := httpIRI(firstNonEmpty(d.Endpoints.SharedInbox, d.SharedInbox))
 	return &convene.RemoteActor{
 		IRI: d.ID, Type: string(d.Type), Username: d.PreferredUsername, Domain: hostOf(d.ID),
-		Name: d.Name, Inbox: d.Inbox, SharedInbox: shared, Followers: d.Followers, URL: d.URL.ID,
+		Name: truncateText(cutBytes(d.Name, maxActorName*utf8.UTFMax), maxActorName), Inbox: d.Inbox, SharedInbox: shared,
+		Followers: httpIRI(d.Followers), URL: httpIRI(d.URL.ID),
 		KeyID: d.PublicKey.ID, PublicKeyPEM: d.PublicKey.PEM, ManuallyApproves: d.ManuallyApproves,
 	}, nil
 }

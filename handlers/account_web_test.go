@@ -170,12 +170,19 @@ func TestSignUpUnderApprovalAndSignInRedirectsOnlyLocally(t *testing.T) {
 	if resp, page := b.post("/login", login); resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "waiting for approval") {
 		t.Errorf("signing in before approval = %d", resp.StatusCode)
 	}
-	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
+	// Browsers drop tabs and read a backslash as a slash; http.Redirect cleans "/a/../\\x" to
+	// "/\\x": each would leave the site.
+	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example",
+		"/\t/evil.example/", "/a/../\\evil.example/", "/./\\evil.example", "/x\\..\\\\evil.example"} {
 		b := newBrowser(t, h)
 		_, page := b.get("/login")
 		login = url.Values{"csrf": {b.formSecret(page)}, "login": {"olga"}, "password": {"correct horse battery"}, "next": {next}}
 		if resp, _ := b.post("/login", login); resp.Header.Get("Location") != "/" {
 			t.Errorf("next=%q sent the browser to %q, want /", next, resp.Header.Get("Location"))
+		}
+		// A browser already signed in is sent on from the sign-in page at once.
+		if resp, _ := b.get("/login?next=" + url.QueryEscape(next)); resp.Header.Get("Location") != "/" {
+			t.Errorf("signed in, /login?next=%q sent the browser to %q, want /", next, resp.Header.Get("Location"))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -135,5 +136,33 @@ func TestChangePasswordFromSettings(t *testing.T) {
 	login.Set("password", "staple of the commons")
 	if resp, _ := visitor.post("/login", login); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in with the new password = %d, want 303", resp.StatusCode)
+	}
+}
+
+// TestPendingAccountIsNotPublished: a sign-up waiting for approval has no profile, actor,
+// collections or WebFinger answer yet; once approved it has.
+func TestPendingAccountIsNotPublished(t *testing.T) {
+	h, svc := newServer(t, nil) // approval registration
+	mustAccount(t, svc, "olga")
+	if _, err := svc.SignUp(context.Background(), service.AccountCreate{Username: "spammer", Email: "s@example.org",
+		Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/u/spammer", "/u/spammer/outbox", "/u/spammer/followers",
+		"/.well-known/webfinger?resource=acct:spammer@convene.test"}
+	for _, path := range paths {
+		if rec := get(h, path); rec.Code != http.StatusNotFound {
+			t.Errorf("%s = %d for a pending account, want 404", path, rec.Code)
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/u/spammer", nil)
+	req.Header.Set("Accept", "application/activity+json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("the actor of a pending account = %d, want 404", rec.Code)
+	}
+	if rec := get(h, "/u/olga"); rec.Code != http.StatusOK {
+		t.Errorf("/u/olga = %d, want 200", rec.Code)
 	}
 }

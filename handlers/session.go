@@ -150,9 +150,13 @@ func viewer(ctx context.Context) *frontend.Viewer {
 
 // localPath keeps a "next" parameter to a path on this site ("/c/surrey"), never another
 // site ("//evil.example", "https://…"), so sign-in cannot be used to redirect elsewhere.
+// Browsers drop tabs and newlines from a Location and read a backslash as a slash, and
+// http.Redirect cleans "/a/../\\evil.example" to "/\\evil.example": a path with any control
+// character or backslash is refused whole.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool {
+		return r == '\\' || r < 0x20 || r == 0x7f
+	}) {
 		return "/"
 	}
 	return next

@@ -252,9 +252,23 @@ func (s *Service) UpdateProfile(ctx context.Context, username string, upd Profil
 	return a, nil
 }
 
-// FindAccount returns the account named username.
+// FindAccount returns the account named username; one waiting for approval only to staff.
 func (s *Service) FindAccount(ctx context.Context, username string) (*convene.Account, error) {
-	return s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
+	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
+	if err != nil {
+		return nil, err
+	}
+	return a, s.checkListed(ctx, a)
+}
+
+// checkListed hides an account still waiting for approval from everyone but staff: its
+// profile, actor document, collections and WebFinger answer do not exist yet (Mastodon
+// answers 404 for a pending account too), so a sign-up nobody approved publishes nothing.
+func (s *Service) checkListed(ctx context.Context, a *convene.Account) error {
+	if a.State != convene.AccountApproved && !convene.PrincipalFrom(ctx).IsStaff() {
+		return convene.Errorf(convene.ENOTFOUND, "account not found")
+	}
+	return nil
 }
 
 // CountAccounts counts the accounts that match f; the first-run page asks whether there are any.

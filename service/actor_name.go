@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -53,7 +54,16 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 }
 
 func remoteActorName(a *convene.RemoteActor) ActorName {
-	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: nonEmpty(a.URL, a.IRI)}
+	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a)}
+}
+
+// profileURL is where to link a remote actor: its profile page when that is an http(s) URL
+// (a remote server chooses it, and a page must not link to javascript: or data:), else its IRI.
+func profileURL(a *convene.RemoteActor) string {
+	if u, err := url.Parse(a.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return a.URL
+	}
+	return a.IRI
 }
 
 func nonEmpty(s, fallback string) string {

@@ -196,10 +196,7 @@ func (s *Service) DescribeActor(ctx context.Context, iri string) ActorRef {
 		}
 	case !local:
 		if a, err := s.store.FindRemoteActor(ctx, iri); err == nil {
-			ref.Handle, ref.Name = a.Handle(), a.Name
-			if a.URL != "" {
-				ref.URL = a.URL
-			}
+			ref.Handle, ref.Name, ref.URL = a.Handle(), a.Name, profileURL(a)
 		}
 	}
 	if ref.Name == "" {

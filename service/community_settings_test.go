@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +199,33 @@ func TestFollowCommunity(t *testing.T) {
 			t.Errorf("outbox after unfollowing = %+v, want Undo{Follow} to kent", out)
 		}
 		wantCode(t, x.svc.UnfollowCommunity(as(x.olga), "surrey", kentIRI), convene.ENOTFOUND)
+	})
+}
+
+// TestCommunityLookupFailureHidesNetworkDetails: why a handle could not be looked up (a
+// dial error naming an internal address the fetcher refused) goes to the log, not to the
+// member who typed it, who could otherwise map names inside the server's network.
+func TestCommunityLookupFailureHidesNetworkDetails(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		svc := service.New(service.Config{Store: d, IRIs: federation.NewIRIs("https", "convene.test"),
+			Now: time.Now, NewKeyPair: sharedKeys,
+			ResolveHandle: func(context.Context, string) (string, error) {
+				return "", errors.New("webfinger x@intranet.example: dial tcp 10.1.2.3:443: address not allowed: 10.1.2.3")
+			}})
+		olga := mustCreate(t, svc, "olga", convene.RoleMember)
+		if _, err := svc.CreateCommunity(as(olga), service.CommunityCreate{Slug: "surrey", Name: "Surrey"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.FollowCommunity(as(olga), "surrey", "@x@intranet.example")
+		wantCode(t, err, convene.EINVALID)
+		if msg := convene.ErrorMessage(err); strings.Contains(msg, "10.1.2.3") || strings.Contains(msg, "dial") {
+			t.Errorf("the member is told %q", msg)
+		}
+		_, err = svc.CreateEvent(as(olga), service.EventInput{Community: "surrey", Title: "Walk", Start: "2030-05-01T10:00",
+			Timezone: "Europe/London", CrossPost: []string{"@x@intranet.example"}})
+		wantCode(t, err, convene.EINVALID)
+		if msg := convene.ErrorMessage(err); strings.Contains(msg, "10.1.2.3") || strings.Contains(msg, "dial") {
+			t.Errorf("the organiser is told %q", msg)
+		}
 	})
 }

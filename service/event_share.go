@@ -47,7 +47,13 @@ func (s *Service) resolveCommunity(ctx context.Context, ref string) (shareTarget
 		}
 		var err error
 		if iri, err = s.resolve(ctx, ref); err != nil {
-			return shareTarget{}, convene.Errorf(convene.EINVALID, "cannot find the community %s: %v", ref, err)
+			// A lookup's own error can name addresses inside our network: it goes to the log.
+			switch convene.ErrorCode(err) {
+			case convene.EINVALID, convene.EFORBIDDEN, convene.ENOTFOUND:
+				return shareTarget{}, convene.Errorf(convene.EINVALID, "cannot find the community %s: %s", ref, convene.ErrorMessage(err))
+			}
+			s.log.InfoContext(ctx, "community lookup failed", "handle", ref, "err", err)
+			return shareTarget{}, convene.Errorf(convene.EINVALID, "cannot find the community %s: its server did not answer as expected", ref)
 		}
 	} else if !strings.Contains(ref, "/") {
 		iri = s.iris.Group(convene.NormalizeName(strings.TrimPrefix(ref, "@")))

@@ -312,3 +312,35 @@ func TestReshareAndLandscape(t *testing.T) {
 		}
 	})
 }
+
+// TestLandscapeShowsOnlyPublicThreads: a community's page lists the threads of the
+// communities it follows as public news, whoever looks; a community-only thread there stays
+// on its own community's page, even for a viewer who is a member of it.
+func TestLandscapeShowsOnlyPublicThreads(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		if _, err := x.svc.CreateCommunity(as(x.olga), service.CommunityCreate{Slug: "kent", Name: "Kent"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.Join(as(x.mia), "kent"); err != nil {
+			t.Fatal(err)
+		}
+		open, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "kent", Title: "Seeds swap", Body: "Bring seeds"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "kent", Title: "Members only",
+			Body: "Just us", Visibility: convene.VisibilityCommunity}); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.ReceiveFollow(context.Background(), "https://convene.test/a/f1", "https://convene.test/c/surrey", "https://convene.test/c/kent"); err != nil {
+			t.Fatal(err)
+		}
+		for who, ctx := range map[string]context.Context{"visitor": context.Background(), "kent member mia": as(x.mia)} {
+			land, err := x.svc.CommunityLandscape(ctx, "surrey", 10)
+			if err != nil || len(land.Threads) != 1 || land.Threads[0].ID != open.ID {
+				t.Errorf("%s: surrey's landscape threads = %v, %v; want only the public one", who, land.Threads, err)
+			}
+		}
+	})
+}

@@ -52,8 +52,11 @@ func (s *Service) requiresApproval(ctx context.Context, iri string) (bool, error
 		}
 		return c.FollowPolicy == convene.FollowApproval, nil
 	case "person":
-		_, err := s.store.FindAccountByUsername(ctx, name)
-		return false, err
+		a, err := s.store.FindAccountByUsername(ctx, name)
+		if err != nil {
+			return false, err
+		}
+		return false, s.checkListed(ctx, a)
 	}
 	return false, nil // the instance actor: relays and event sites follow it freely
 }

@@ -64,6 +64,9 @@ func (s *Service) FindActor(ctx context.Context, name string) (*convene.Account,
 	name = convene.NormalizeName(name)
 	a, err := s.store.FindAccountByUsername(ctx, name)
 	if err == nil {
+		if err := s.checkListed(ctx, a); err != nil {
+			return nil, nil, err
+		}
 		return a, nil, nil
 	}
 	if convene.ErrorCode(err) != convene.ENOTFOUND {

@@ -8,15 +8,20 @@ import (
 	"github.com/convene-social/convene"
 )
 
+// maxRemoteIRI bounds the address /authorize_interaction takes (as the federation parsers
+// bound the URLs they keep), before it is fetched or logged.
+const maxRemoteIRI = 2000
+
 // RemoteActorToFollow looks up the actor at iri on another server for a signed-in account
 // about to follow it: where "Follow from Mastodon" on that server sends people whose home
 // is here (our WebFinger's subscribe template, /authorize_interaction?uri=…).
 func (s *Service) RemoteActorToFollow(ctx context.Context, iri string) (*convene.RemoteActor, error) {
-	if _, err := s.postingAccount(ctx); err != nil {
+	account, err := s.postingAccount(ctx)
+	if err != nil {
 		return nil, err
 	}
 	u, err := url.Parse(strings.TrimSpace(iri))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil {
+	if err != nil || len(iri) > maxRemoteIRI || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil {
 		return nil, convene.Errorf(convene.EINVALID, "%q is not the address of a community or person on another server", iri)
 	}
 	if _, _, local := s.iris.LocalActor(u.String()); local {
@@ -28,6 +33,9 @@ func (s *Service) RemoteActorToFollow(ctx context.Context, iri string) (*convene
 	}
 	if s.resolveActor == nil {
 		return nil, convene.Errorf(convene.EINVALID, "Following from another server is not available here")
+	}
+	if ok, _ := s.remoteActorByAccount.allow(account.ID, s.now()); !ok {
+		return nil, convene.Errorf(convene.ETOOMANY, "Too many lookups of accounts elsewhere. Try again in a few minutes.")
 	}
 	a, err := s.resolveActor(ctx, u.String())
 	if err != nil {

@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,5 +58,36 @@ func TestFollowFromElsewhereSendsAFollow(t *testing.T) {
 		}
 		_, err = svc.RemoteActorToFollow(as(mia), garden.IRI)
 		wantCode(t, err, convene.EFORBIDDEN)
+	})
+}
+
+// TestRemoteActorToFollowIsThrottled: each lookup can make this server fetch (signed) from
+// any address a member types, so one account may not repeat it at will.
+func TestRemoteActorToFollowIsThrottled(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		fetches := 0
+		svc := service.New(service.Config{Store: d, IRIs: federation.NewIRIs("https", "convene.test"), Now: time.Now, NewKeyPair: sharedKeys,
+			ResolveActor: func(ctx context.Context, iri string) (*convene.RemoteActor, error) {
+				fetches++
+				return nil, errors.New("fetch: HTTP status 404")
+			}})
+		mia := mustCreate(t, svc, "mia", convene.RoleMember)
+		_, err := svc.RemoteActorToFollow(as(mia), "https://target.example/"+strings.Repeat("x", 3000))
+		if wantCode(t, err, convene.EINVALID); fetches != 0 {
+			t.Error("an address of 3000 bytes was fetched")
+		}
+		for i := range 100 {
+			_, err := svc.RemoteActorToFollow(as(mia), fmt.Sprintf("https://target.example/%d", i))
+			if convene.ErrorCode(err) == convene.ETOOMANY {
+				break
+			}
+		}
+		if fetches > 30 {
+			t.Errorf("one account made the server fetch %d addresses in a moment", fetches)
+		}
+		ben := mustCreate(t, svc, "ben", convene.RoleMember)
+		if _, err := svc.RemoteActorToFollow(as(ben), "https://target.example/ben"); convene.ErrorCode(err) == convene.ETOOMANY {
+			t.Error("another account is throttled too")
+		}
 	})
 }

@@ -320,6 +320,9 @@ func (s *Service) like(ctx context.Context, id string, like bool) error {
 	if err != nil {
 		return err
 	}
+	if like && p.DeletedAt != nil {
+		return convene.Errorf(convene.EINVALID, "that post was deleted")
+	}
 	actor := s.iris.Person(author.Username)
 	now := s.timestamp()
 	group := p.CommunityIRI
@@ -517,9 +520,14 @@ func (s *Service) ThreadPosts(ctx context.Context, p *convene.Post) ([]*convene.
 // CommunityThreadsOf lists the public threads of a community by its IRI, here or elsewhere,
 // newest first: how a followed community's discussions are read.
 func (s *Service) CommunityThreadsOf(ctx context.Context, communityIRI, beforeID string, limit int) ([]*convene.Post, error) {
+	f := convene.PostFilter{CommunityIRI: communityIRI, ThreadsOnly: true, PublicOnly: true, BeforeID: beforeID, Limit: limit}
 	if kind, slug, ok := s.iris.LocalActor(communityIRI); ok && kind == "group" {
-		return s.CommunityThreads(ctx, slug, beforeID, limit)
+		// Public only, whoever asks: another community's page shows these.
+		c, err := s.FindCommunity(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		f.CommunityIRI, f.CommunityID = "", c.ID
 	}
-	return s.store.FindPosts(ctx, convene.PostFilter{CommunityIRI: communityIRI, ThreadsOnly: true, PublicOnly: true,
-		BeforeID: beforeID, Limit: limit})
+	return s.store.FindPosts(ctx, f)
 }

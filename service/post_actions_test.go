@@ -125,3 +125,30 @@ func TestActorNamesNameLocalAndRemoteActors(t *testing.T) {
 		}
 	})
 }
+
+// TestLikeRefusesDeletedPosts: ThreadActions offers no Like on a deleted post, and Like itself
+// refuses one (a crafted form would otherwise send a Like of a tombstone to every follower);
+// withdrawing a like given before stays possible.
+func TestLikeRefusesDeletedPosts(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		thread, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "hello"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, err := x.svc.Reply(as(x.otto), thread.ID, "oops")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.Like(as(x.mia), reply.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.DeletePost(as(x.otto), reply.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, x.svc.Like(as(x.olga), reply.ID), convene.EINVALID)
+		if err := x.svc.Unlike(as(x.mia), reply.ID); err != nil {
+			t.Errorf("withdrawing a like of a deleted post: %v", err)
+		}
+	})
+}

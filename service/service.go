@@ -56,6 +56,9 @@ type Service struct {
 	// Follow-from-Mastodon lookups per client address: each makes this server fetch from
 	// the host a visitor names, which no one should be able to repeat at will.
 	remoteFollowByIP *throttle
+	// Lookups of actors elsewhere a member is about to follow (/authorize_interaction),
+	// per account: each may fetch, signed, from any address the member names.
+	remoteActorByAccount *throttle
 }
 
 // New returns a Service for cfg.
@@ -86,6 +89,7 @@ func New(cfg Config) *Service {
 		s.newKeyPair = GenerateKeyPair
 	}
 	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
+	s.remoteActorByAccount = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.resolveActor = cfg.ResolveActor
 	return s
 }

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 )
@@ -25,6 +27,10 @@ type throttleWindow struct {
 // maxThrottleKeys bounds the map: past it, windows that have ended are swept at once.
 const maxThrottleKeys = 100_000
 
+// maxThrottleKeyLen bounds what the map keeps of a key: a longer one (a login typed into a
+// 256 KiB form) is kept as its SHA-256, so that memory is bounded by the number of keys.
+const maxThrottleKeyLen = 64
+
 func newThrottle(limit int, window time.Duration) *throttle {
 	return &throttle{limit: limit, window: window, windows: map[string]throttleWindow{}}
 }
@@ -35,6 +41,10 @@ func (t *throttle) allow(key string, now time.Time) (bool, time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.sweep(now)
+	if len(key) > maxThrottleKeyLen {
+		sum := sha256.Sum256([]byte(key))
+		key = hex.EncodeToString(sum[:])
+	}
 	w := t.windows[key]
 	if now.Sub(w.start) >= t.window {
 		w = throttleWindow{start: now}
