@@ -37,7 +37,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 
 // handleSignOut ends the session.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := s.cookie(r, sessionCookie); err == nil {
 		if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
 			s.Error(w, r, err)
 			return

@@ -75,8 +75,9 @@ func (b *browser) formSecret(page string) string {
 func TestFirstRunSignOutAndSignIn(t *testing.T) {
 	h, _ := newServer(t, nil)
 	b := newBrowser(t, h)
-	if resp, page := b.get("/"); resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/setup"`) {
-		t.Fatalf("home on a new instance = %d, want a link to /setup", resp.StatusCode)
+	home, page := b.get("/")
+	if home.StatusCode != http.StatusOK || !strings.Contains(page, `href="/setup"`) {
+		t.Fatalf("home on a new instance = %d, want a link to /setup", home.StatusCode)
 	}
 	if resp, _ := b.get("/signup"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/setup" {
 		t.Errorf("/signup before any account = %d to %q, want /setup", resp.StatusCode, resp.Header.Get("Location"))
@@ -90,10 +91,16 @@ func TestFirstRunSignOutAndSignIn(t *testing.T) {
 			t.Errorf("no %s header", h)
 		}
 	}
-	for _, c := range resp.Cookies() {
-		if c.Name == "convene_csrf" && (!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode) {
-			t.Errorf("form cookie %+v: want HttpOnly, Secure, SameSite=Lax", c)
+	// Under https the cookies carry the __Host- prefix: no subdomain can plant them.
+	var formCookie *http.Cookie
+	for _, c := range home.Cookies() {
+		if c.Name == "__Host-convene_csrf" {
+			formCookie = c
 		}
+	}
+	if formCookie == nil || !formCookie.HttpOnly || !formCookie.Secure || formCookie.SameSite != http.SameSiteLaxMode ||
+		formCookie.Path != "/" || formCookie.Domain != "" {
+		t.Errorf("form cookie %+v: want __Host-convene_csrf, HttpOnly, Secure, SameSite=Lax, Path=/, no Domain", formCookie)
 	}
 	secret := b.formSecret(page)
 	form := url.Values{"csrf": {secret}, "username": {"ada"}, "email": {"ada@example.org"}, "password": {"short"}}
@@ -108,7 +115,7 @@ func TestFirstRunSignOutAndSignIn(t *testing.T) {
 	}
 	var session *http.Cookie
 	for _, c := range resp.Cookies() {
-		if c.Name == "convene_session" {
+		if c.Name == "__Host-convene_session" {
 			session = c
 		}
 	}

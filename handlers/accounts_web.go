@@ -108,7 +108,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	next := r.PostFormValue("new")
 	var err error = convene.Errorf(convene.EINVALID, "the new password and its confirmation differ")
 	if next == r.PostFormValue("confirm") {
-		err = s.svc.ChangePassword(r.Context(), r.PostFormValue("current"), next, sessionToken(r))
+		err = s.svc.ChangePassword(r.Context(), r.PostFormValue("current"), next, s.sessionToken(r))
 	}
 	if err != nil {
 		s.renderFormError(w, r, err, s.settingsPage(a, frontend.SettingsPassword))
@@ -118,8 +118,8 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionToken is the browser's session cookie, which a password change keeps signed in.
-func sessionToken(r *http.Request) string {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+func (s *Server) sessionToken(r *http.Request) string {
+	if c, err := s.cookie(r, sessionCookie); err == nil {
 		return c.Value
 	}
 	return ""

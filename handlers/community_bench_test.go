@@ -68,12 +68,12 @@ func BenchmarkCommunityPage(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	for _, viewer := range []struct{ name, cookie string }{{"visitor", ""}, {"member", "convene_session=" + token}} {
+	for _, viewer := range []struct{ name, cookie string }{{"visitor", ""}, {"member", "__Host-convene_session=" + token}} {
 		b.Run(viewer.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/c/surrey", nil)
 			req.Header.Set("Accept", "text/html")
 			if viewer.cookie != "" {
-				req.Header.Set("Cookie", viewer.cookie+"; convene_csrf=")
+				req.Header.Set("Cookie", viewer.cookie+"; __Host-convene_csrf=")
 			}
 			latencies := make([]time.Duration, 0, b.N)
 			b.ResetTimer()

@@ -33,7 +33,7 @@ type webSession struct {
 // becomes the principal the service sees. A stale cookie is cleared.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
+		c, err := s.cookie(r, sessionCookie)
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -65,13 +65,13 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if ws := sessionFrom(r.Context()); ws != nil {
 		return ws.session.CSRFToken
 	}
-	if c, err := r.Cookie(csrfCookie); err == nil && validToken(c.Value) {
+	if c, err := s.cookie(r, csrfCookie); err == nil && validToken(c.Value) {
 		return c.Value
 	}
 	token := service.NewSecret()
 	s.setCookie(w, csrfCookie, token, 0)
 	// Later calls in this request must see the same token.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
+	r.AddCookie(&http.Cookie{Name: s.cookieName(csrfCookie), Value: token})
 	return token
 }
 
@@ -94,7 +94,7 @@ func (s *Server) withCSRF(next http.Handler) http.Handler {
 		want := ""
 		if ws := sessionFrom(r.Context()); ws != nil {
 			want = ws.session.CSRFToken
-		} else if c, err := r.Cookie(csrfCookie); err == nil {
+		} else if c, err := s.cookie(r, csrfCookie); err == nil {
 			want = c.Value
 		}
 		got := r.PostFormValue(csrfField)
@@ -109,13 +109,28 @@ func (s *Server) withCSRF(next http.Handler) http.Handler {
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site, Secure under https.
 // maxAge 0 makes a browser-session cookie.
+// cookieName is the name a cookie goes by: under https with the __Host- prefix, which
+// browsers accept only when set by this exact host over https for the whole site, so a
+// neighbouring subdomain cannot plant a session or a form secret (cookie tossing).
+func (s *Server) cookieName(base string) string {
+	if strings.HasPrefix(s.iris.Base(), "https://") {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// cookie reads the cookie named base (see cookieName).
+func (s *Server) cookie(r *http.Request, base string) (*http.Cookie, error) {
+	return r.Cookie(s.cookieName(base))
+}
+
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(name), Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.iris.Base(), "https://")})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(name), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.iris.Base(), "https://")})
 }
 
