@@ -38,6 +38,13 @@ func newThrottle(limit int, window time.Duration) *throttle {
 // allow counts an attempt for key at now and reports whether it is within the limit, and
 // if not, when the window ends.
 func (t *throttle) allow(key string, now time.Time) (bool, time.Time) {
+	count, reset := t.take(key, now)
+	return count <= t.limit, reset
+}
+
+// take counts an attempt for key at now and returns the count in its window and when the
+// window ends.
+func (t *throttle) take(key string, now time.Time) (int, time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.sweep(now)
@@ -51,8 +58,30 @@ func (t *throttle) allow(key string, now time.Time) (bool, time.Time) {
 	}
 	w.count++
 	t.windows[key] = w
-	return w.count <= t.limit, w.start.Add(t.window)
+	return w.count, w.start.Add(t.window)
 }
+
+// RateLimit bounds requests per key (a token, an account, an address) in fixed windows, for
+// the API's rate limits; it says what is left so that answers can carry X-RateLimit-*.
+type RateLimit struct {
+	t   *throttle
+	now func() time.Time
+}
+
+// NewRateLimit allows limit requests per window and key.
+func NewRateLimit(limit int, window time.Duration) *RateLimit {
+	return &RateLimit{t: newThrottle(limit, window), now: time.Now}
+}
+
+// Take counts a request for key: whether it is allowed, how many remain in the window, and
+// when the window ends.
+func (l *RateLimit) Take(key string) (ok bool, remaining int, reset time.Time) {
+	count, reset := l.t.take(key, l.now())
+	return count <= l.t.limit, max(0, l.t.limit-count), reset
+}
+
+// Limit is how many requests a window allows.
+func (l *RateLimit) Limit() int { return l.t.limit }
 
 // sweep drops ended windows once a window, or at once when the map is full.
 func (t *throttle) sweep(now time.Time) {
