@@ -19,6 +19,7 @@ type Store interface {
 	SessionStore
 	SettingsStore
 	IdempotencyStore
+	TimelineStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

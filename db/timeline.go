@@ -1,0 +1,84 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/convene-social/convene"
+)
+
+// followedBy is the subquery of what an actor follows (accepted follows only).
+const followedBy = `SELECT followee_iri FROM follows WHERE follower_iri = ? AND state = 'accepted'`
+
+// FindTimelinePosts implements convene.TimelineStore.
+func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter) ([]*convene.Post, error) {
+	w := &where{}
+	w.add("deleted_at IS NULL")
+	if f.Home != "" {
+		// Everything in a community it belongs to (members may read its community-only
+		// posts), its own posts, and the public posts of the people it follows.
+		w.add(`(community_iri IN (`+followedBy+`) OR author_iri = ? OR (visibility = ? AND author_iri IN (`+followedBy+`)))`,
+			f.Home, f.Home, convene.VisibilityPublic, f.Home)
+	} else {
+		w.add("visibility = ?", convene.VisibilityPublic)
+	}
+	if f.LocalOnly {
+		w.add("account_id <> ''")
+	}
+	if f.Tag != "" {
+		w.add("id IN (SELECT post_id FROM post_tags WHERE tag = ?)", f.Tag)
+	}
+	query := `SELECT ` + postColumns + ` FROM posts` + timelineBounds(w, f)
+	var list []*convene.Post
+	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
+		return nil, fmt.Errorf("find timeline posts: %w", err)
+	}
+	for _, p := range list {
+		normalizePost(p)
+	}
+	return list, nil
+}
+
+// FindTimelineEvents implements convene.TimelineStore.
+func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter) ([]*convene.Event, error) {
+	if f.Tag != "" {
+		return nil, nil // events carry no hashtags
+	}
+	w := &where{}
+	w.add("deleted_at IS NULL")
+	if f.Home != "" {
+		w.add(`(community_iri IN (`+followedBy+`) OR organizer_iri = ? OR (public = ? AND organizer_iri IN (`+followedBy+`)))`,
+			f.Home, f.Home, true, f.Home)
+	} else {
+		w.add("public = ? AND listed = ?", true, true)
+	}
+	if f.LocalOnly {
+		w.add("account_id <> ''")
+	}
+	query := `SELECT ` + eventColumns + ` FROM events` + timelineBounds(w, f)
+	var list []*convene.Event
+	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
+		return nil, fmt.Errorf("find timeline events: %w", err)
+	}
+	for _, e := range list {
+		normalizeEvent(e)
+	}
+	return list, nil
+}
+
+// timelineBounds adds a timeline's id bounds to w and returns its WHERE, ORDER BY and LIMIT.
+func timelineBounds(w *where, f convene.TimelineFilter) string {
+	order := " ORDER BY id DESC"
+	if f.MaxID != "" {
+		w.add("id < ?", f.MaxID)
+	}
+	if f.SinceID != "" {
+		w.add("id > ?", f.SinceID)
+	}
+	if f.MinID != "" {
+		w.add("id > ?", f.MinID)
+		order = " ORDER BY id"
+	}
+	return w.String() + order + " LIMIT " + strconv.Itoa(pageLimit(f.Limit))
+}

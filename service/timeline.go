@@ -1,0 +1,96 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/convene-social/convene"
+)
+
+// TimelineItem is one entry of a timeline: a post, or an event (which Mastodon apps show as
+// a status).
+type TimelineItem struct {
+	Post  *convene.Post
+	Event *convene.Event
+}
+
+// ID is the entry's id, by which timelines sort and page.
+func (i TimelineItem) ID() string {
+	if i.Post != nil {
+		return i.Post.ID
+	}
+	return i.Event.ID
+}
+
+// TimelineQuery is a page of a timeline (see convene.TimelineFilter for the bounds).
+type TimelineQuery struct {
+	MaxID, SinceID, MinID string
+	Limit                 int
+	LocalOnly             bool
+}
+
+// HomeTimeline is the signed-in account's home: the threads, replies and events of the
+// communities it joined and of the people it follows, and its own, newest first.
+func (s *Service) HomeTimeline(ctx context.Context, q TimelineQuery) ([]TimelineItem, error) {
+	p := convene.PrincipalFrom(ctx)
+	if p.Account == nil {
+		return nil, convene.Errorf(convene.EUNAUTHORIZED, "sign in to read your home timeline")
+	}
+	return s.timeline(ctx, timelineFilter(q, s.iris.Person(p.Account.Username), ""))
+}
+
+// PublicTimeline is every public post and listed public event this instance knows, or only
+// those made here.
+func (s *Service) PublicTimeline(ctx context.Context, q TimelineQuery) ([]TimelineItem, error) {
+	return s.timeline(ctx, timelineFilter(q, "", ""))
+}
+
+// TagTimeline is the public posts carrying a hashtag.
+func (s *Service) TagTimeline(ctx context.Context, tag string, q TimelineQuery) ([]TimelineItem, error) {
+	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
+	if tag == "" {
+		return nil, convene.Errorf(convene.EINVALID, "a hashtag is required")
+	}
+	return s.timeline(ctx, timelineFilter(q, "", tag))
+}
+
+func timelineFilter(q TimelineQuery, home, tag string) convene.TimelineFilter {
+	return convene.TimelineFilter{Home: home, LocalOnly: q.LocalOnly, Tag: tag,
+		MaxID: q.MaxID, SinceID: q.SinceID, MinID: q.MinID, Limit: q.Limit}
+}
+
+// timeline merges a page of posts and a page of events by id. Each store query already
+// returns at most Limit in the page's direction, so the merged page's first Limit are right.
+func (s *Service) timeline(ctx context.Context, f convene.TimelineFilter) ([]TimelineItem, error) {
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	posts, err := s.store.FindTimelinePosts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.store.FindTimelineEvents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]TimelineItem, 0, len(posts)+len(events))
+	for _, p := range posts {
+		items = append(items, TimelineItem{Post: p})
+	}
+	for _, e := range events {
+		items = append(items, TimelineItem{Event: e})
+	}
+	ascending := f.MinID != ""
+	slices.SortFunc(items, func(a, b TimelineItem) int {
+		if ascending {
+			return strings.Compare(a.ID(), b.ID())
+		}
+		return strings.Compare(b.ID(), a.ID())
+	})
+	items = items[:min(len(items), f.Limit)]
+	if ascending { // the page above MinID, shown newest first like every page
+		slices.Reverse(items)
+	}
+	return items, nil
+}

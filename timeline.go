@@ -1,0 +1,26 @@
+package convene
+
+import "context"
+
+// TimelineFilter selects a timeline's posts or events by id: our ids are ULIDs, which sort by
+// when the post or event was stored here, so a timeline pages by id as Mastodon's do.
+type TimelineFilter struct {
+	// Home is the actor whose home timeline this is: its own posts and events, everything in
+	// the communities it belongs to (accepted follows), and the public posts and events of
+	// the people it follows. Empty: the public timeline, public posts and events only.
+	Home string
+	// LocalOnly keeps what was made on this instance.
+	LocalOnly bool
+	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.
+	Tag string
+	// MaxID keeps items older than it; SinceID and MinID items newer. Results come newest
+	// first, except with MinID: the oldest newer ones, ascending (the page just above MinID).
+	MaxID, SinceID, MinID string
+	Limit                 int
+}
+
+// TimelineStore reads timelines.
+type TimelineStore interface {
+	FindTimelinePosts(ctx context.Context, f TimelineFilter) ([]*Post, error)
+	FindTimelineEvents(ctx context.Context, f TimelineFilter) ([]*Event, error)
+}
