@@ -20,6 +20,7 @@ type Store interface {
 	SettingsStore
 	IdempotencyStore
 	TimelineStore
+	MarkerStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.
