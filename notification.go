@@ -17,9 +17,25 @@ type Notification struct {
 	ReadAt    *time.Time `db:"read_at"`
 }
 
+// NotificationFilter selects a page of an account's notifications by id, as TimelineFilter
+// pages timelines: newest first, except with MinID (the oldest newer than it, ascending).
+type NotificationFilter struct {
+	AccountID    string
+	Types        []string // only these types; empty: all
+	ExcludeTypes []string
+	MaxID        string
+	SinceID      string
+	MinID        string
+	Limit        int
+}
+
 // NotificationStore keeps notifications.
 type NotificationStore interface {
 	CreateNotification(ctx context.Context, n *Notification) error
 	// FindNotifications lists an account's notifications, newest first, paged by ID.
 	FindNotifications(ctx context.Context, accountID, beforeID string, limit int) ([]*Notification, error)
+	// FindNotificationsPage lists a page of an account's notifications.
+	FindNotificationsPage(ctx context.Context, f NotificationFilter) ([]*Notification, error)
+	// DeleteNotifications dismisses an account's notification (id) or all of them (id "").
+	DeleteNotifications(ctx context.Context, accountID, id string) (int, error)
 }

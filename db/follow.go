@@ -97,11 +97,7 @@ func followWhere(f convene.FollowFilter) *where {
 		w.add("follower_iri = ?", f.Follower)
 	}
 	if len(f.Followers) > 0 {
-		args := make([]any, len(f.Followers))
-		for i, iri := range f.Followers {
-			args[i] = iri
-		}
-		w.add("follower_iri IN (?"+strings.Repeat(", ?", len(args)-1)+")", args...)
+		w.add("follower_iri IN ("+placeholders(len(f.Followers))+")", anys(f.Followers)...)
 	}
 	if f.Followee != "" {
 		w.add("followee_iri = ?", f.Followee)

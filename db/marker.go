@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -16,13 +15,10 @@ func (s *store) FindMarkers(ctx context.Context, accountID string, timelines []s
 	if len(timelines) == 0 {
 		return nil, nil
 	}
-	args := []any{accountID}
-	for _, tl := range timelines {
-		args = append(args, tl)
-	}
+	args := append([]any{accountID}, anys(timelines)...)
 	var list []*convene.Marker
-	if err := s.selectContext(ctx, &list, `SELECT `+markerColumns+` FROM markers WHERE account_id = ? AND timeline IN (?`+
-		strings.Repeat(", ?", len(timelines)-1)+`) ORDER BY timeline`, args...); err != nil {
+	if err := s.selectContext(ctx, &list, `SELECT `+markerColumns+` FROM markers WHERE account_id = ? AND timeline IN (`+
+		placeholders(len(timelines))+`) ORDER BY timeline`, args...); err != nil {
 		return nil, fmt.Errorf("find markers: %w", err)
 	}
 	for _, m := range list {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -20,14 +21,33 @@ func (s *store) CreateNotification(ctx context.Context, n *convene.Notification)
 
 // FindNotifications implements convene.NotificationStore.
 func (s *store) FindNotifications(ctx context.Context, accountID, beforeID string, limit int) ([]*convene.Notification, error) {
+	return s.FindNotificationsPage(ctx, convene.NotificationFilter{AccountID: accountID, MaxID: beforeID, Limit: limit})
+}
+
+// FindNotificationsPage implements convene.NotificationStore.
+func (s *store) FindNotificationsPage(ctx context.Context, f convene.NotificationFilter) ([]*convene.Notification, error) {
 	w := &where{}
-	w.add("account_id = ?", accountID)
-	if beforeID != "" {
-		w.add("id < ?", beforeID)
+	w.add("account_id = ?", f.AccountID)
+	if len(f.Types) > 0 {
+		w.add("type IN ("+placeholders(len(f.Types))+")", anys(f.Types)...)
+	}
+	if len(f.ExcludeTypes) > 0 {
+		w.add("type NOT IN ("+placeholders(len(f.ExcludeTypes))+")", anys(f.ExcludeTypes)...)
+	}
+	order := " ORDER BY id DESC"
+	if f.MaxID != "" {
+		w.add("id < ?", f.MaxID)
+	}
+	if f.SinceID != "" {
+		w.add("id > ?", f.SinceID)
+	}
+	if f.MinID != "" {
+		w.add("id > ?", f.MinID)
+		order = " ORDER BY id"
 	}
 	var list []*convene.Notification
 	err := s.selectContext(ctx, &list, `SELECT id, account_id, type, actor_iri, post_id, event_id, created_at, read_at FROM notifications`+
-		w.String()+` ORDER BY id DESC LIMIT `+strconv.Itoa(pageLimit(limit)), w.args...)
+		w.String()+order+` LIMIT `+strconv.Itoa(pageLimit(f.Limit)), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find notifications: %w", err)
 	}
@@ -35,4 +55,29 @@ func (s *store) FindNotifications(ctx context.Context, accountID, beforeID strin
 		n.CreatedAt = utc(n.CreatedAt)
 	}
 	return list, nil
+}
+
+// DeleteNotifications implements convene.NotificationStore.
+func (s *store) DeleteNotifications(ctx context.Context, accountID, id string) (int, error) {
+	query, args := `DELETE FROM notifications WHERE account_id = ?`, []any{accountID}
+	if id != "" {
+		query, args = query+` AND id = ?`, append(args, id)
+	}
+	n, err := s.execContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("delete notifications: %w", err)
+	}
+	return int(n), nil
+}
+
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string { return "?" + strings.Repeat(", ?", n-1) }
+
+// anys turns strings into query arguments.
+func anys(values []string) []any {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return args
 }

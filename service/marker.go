@@ -12,9 +12,9 @@ var markerTimelines = map[string]bool{"home": true, "notifications": true}
 // Markers returns where the signed-in account stopped reading the named timelines (those it
 // never marked are left out, as Mastodon leaves them out).
 func (s *Service) Markers(ctx context.Context, timelines []string) ([]*convene.Marker, error) {
-	p := convene.PrincipalFrom(ctx)
-	if p.Account == nil {
-		return nil, convene.Errorf(convene.EUNAUTHORIZED, "sign in to read your markers")
+	a, err := s.signedInAccount(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var known []string
 	for _, tl := range timelines {
@@ -22,14 +22,14 @@ func (s *Service) Markers(ctx context.Context, timelines []string) ([]*convene.M
 			known = append(known, tl)
 		}
 	}
-	return s.store.FindMarkers(ctx, p.Account.ID, known)
+	return s.store.FindMarkers(ctx, a.ID, known)
 }
 
 // SaveMarkers moves the signed-in account's markers: timeline → last read id.
 func (s *Service) SaveMarkers(ctx context.Context, lastRead map[string]string) ([]*convene.Marker, error) {
-	p := convene.PrincipalFrom(ctx)
-	if p.Account == nil {
-		return nil, convene.Errorf(convene.EUNAUTHORIZED, "sign in to save your markers")
+	a, err := s.signedInAccount(ctx)
+	if err != nil {
+		return nil, err
 	}
 	for tl, id := range lastRead {
 		if !markerTimelines[tl] {
@@ -42,7 +42,7 @@ func (s *Service) SaveMarkers(ctx context.Context, lastRead map[string]string) (
 	var saved []*convene.Marker
 	for _, tl := range []string{"home", "notifications"} {
 		if id, ok := lastRead[tl]; ok {
-			m, err := s.store.SaveMarker(ctx, p.Account.ID, tl, id, s.timestamp())
+			m, err := s.store.SaveMarker(ctx, a.ID, tl, id, s.timestamp())
 			if err != nil {
 				return nil, err
 			}
