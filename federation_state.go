@@ -140,6 +140,10 @@ type FederationStore interface {
 	UpsertRemoteActor(ctx context.Context, a *RemoteActor) error
 	FindRemoteActor(ctx context.Context, iri string) (*RemoteActor, error)
 	FindRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error)
+	// FindRemoteActorByID finds a remote actor by its row id (the id the client API shows).
+	FindRemoteActorByID(ctx context.Context, id string) (*RemoteActor, error)
+	// FindRemoteActorByHandle finds a remote actor by username and domain (case-insensitive).
+	FindRemoteActorByHandle(ctx context.Context, username, domain string) (*RemoteActor, error)
 	// DeleteRemoteActor removes an actor and every follow it is part of.
 	DeleteRemoteActor(ctx context.Context, iri string) error
 	// FindRemoteActorsByInbox lists the actors whose personal inbox is inbox.

@@ -45,9 +45,19 @@ func (s *store) FindRemoteActorByKeyID(ctx context.Context, keyID string) (*conv
 	return s.findRemoteActor(ctx, "key_id = ?", keyID)
 }
 
-func (s *store) findRemoteActor(ctx context.Context, cond string, arg any) (*convene.RemoteActor, error) {
+// FindRemoteActorByID implements convene.FederationStore.
+func (s *store) FindRemoteActorByID(ctx context.Context, id string) (*convene.RemoteActor, error) {
+	return s.findRemoteActor(ctx, "id = ?", id)
+}
+
+// FindRemoteActorByHandle implements convene.FederationStore.
+func (s *store) FindRemoteActorByHandle(ctx context.Context, username, domain string) (*convene.RemoteActor, error) {
+	return s.findRemoteActor(ctx, "lower(username) = lower(?) AND domain = lower(?)", username, domain)
+}
+
+func (s *store) findRemoteActor(ctx context.Context, cond string, args ...any) (*convene.RemoteActor, error) {
 	var a convene.RemoteActor
-	if err := s.getContext(ctx, &a, `SELECT `+remoteActorColumns+` FROM remote_actors WHERE `+cond+` LIMIT 1`, arg); err != nil {
+	if err := s.getContext(ctx, &a, `SELECT `+remoteActorColumns+` FROM remote_actors WHERE `+cond+` LIMIT 1`, args...); err != nil {
 		return nil, notFound(err, "remote actor not known")
 	}
 	a.FetchedAt, a.CreatedAt = utc(a.FetchedAt), utc(a.CreatedAt)

@@ -72,22 +72,5 @@ func (s *Service) UnfollowCommunity(ctx context.Context, slug, followee string) 
 	if err != nil {
 		return err
 	}
-	group := s.iris.Group(c.Slug)
-	f, err := s.store.FindFollow(ctx, group, followee)
-	if err != nil {
-		return err
-	}
-	defer s.notifyOutbox()
-	return s.store.InTx(ctx, func(tx convene.Store) error {
-		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
-			return err
-		}
-		if _, _, local := s.iris.LocalActor(followee); local {
-			return nil
-		}
-		now := s.timestamp()
-		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(now), Type: "Undo", Actor: group,
-			Object: f.ActivityIRI, Inner: &convene.InnerActivity{IRI: f.ActivityIRI, Type: "Follow", Actor: group, Object: followee},
-			To: []string{followee}, Published: now})
-	})
+	return s.unfollow(ctx, s.iris.Group(c.Slug), followee)
 }
