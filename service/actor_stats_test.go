@@ -122,3 +122,30 @@ func hostOf(iri string) string {
 	}
 	return rest
 }
+
+func TestFollowRequestCountCoversTheCommunitiesOneModerates(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers) // olga owns the open surrey
+		if _, err := x.svc.CreateCommunity(as(x.olga), service.CommunityCreate{Slug: "closed", Name: "Closed",
+			FollowPolicy: convene.FollowApproval}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.Join(as(x.otto), "closed"); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.ReceiveFollow(context.Background(), "https://remote.example/follows/1",
+			"https://remote.example/users/rae", "https://convene.test/c/closed"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.Join(as(x.otto), "surrey"); err != nil { // accepted at once: not a request
+			t.Fatal(err)
+		}
+		for who, want := range map[*convene.Account]int{x.olga: 2, x.mia: 0, x.otto: 0} {
+			if n, err := x.svc.FollowRequestCount(as(who)); err != nil || n != want {
+				t.Errorf("%s's follow requests = %d, %v; want %d", who.Username, n, err, want)
+			}
+		}
+		_, err := x.svc.FollowRequestCount(context.Background())
+		wantCode(t, err, convene.EUNAUTHORIZED)
+	})
+}
