@@ -140,6 +140,8 @@ type FederationStore interface {
 	UpsertRemoteActor(ctx context.Context, a *RemoteActor) error
 	FindRemoteActor(ctx context.Context, iri string) (*RemoteActor, error)
 	FindRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error)
+	// FindRemoteActorByID finds an actor by our id for it (a Mastodon account id).
+	FindRemoteActorByID(ctx context.Context, id string) (*RemoteActor, error)
 	// DeleteRemoteActor removes an actor and every follow it is part of.
 	DeleteRemoteActor(ctx context.Context, iri string) error
 	// FindRemoteActorsByInbox lists the actors whose personal inbox is inbox.

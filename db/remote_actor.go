@@ -45,6 +45,11 @@ func (s *store) FindRemoteActorByKeyID(ctx context.Context, keyID string) (*conv
 	return s.findRemoteActor(ctx, "key_id = ?", keyID)
 }
 
+// FindRemoteActorByID implements convene.FederationStore.
+func (s *store) FindRemoteActorByID(ctx context.Context, id string) (*convene.RemoteActor, error) {
+	return s.findRemoteActor(ctx, "id = ?", id)
+}
+
 func (s *store) findRemoteActor(ctx context.Context, cond string, arg any) (*convene.RemoteActor, error) {
 	var a convene.RemoteActor
 	if err := s.getContext(ctx, &a, `SELECT `+remoteActorColumns+` FROM remote_actors WHERE `+cond+` LIMIT 1`, arg); err != nil {

@@ -109,6 +109,17 @@ func (c Converter) RemoteAccount(r *convene.RemoteActor) Account {
 	return out
 }
 
+// ActorAccount is whichever account a (from service.FindActorByID or FindActorByIRI) is.
+func (c Converter) ActorAccount(a service.Actor, st service.ActorStats) Account {
+	switch {
+	case a.Account != nil:
+		return c.LocalAccount(a.Account, st)
+	case a.Community != nil:
+		return c.CommunityAccount(a.Community, st)
+	}
+	return c.RemoteAccount(a.Remote)
+}
+
 // MentionOf is how a status lists a mentioned account.
 func MentionOf(a Account) Mention {
 	return Mention{ID: a.ID, Username: a.Username, Acct: a.Acct, URL: a.URL}

@@ -461,3 +461,20 @@ func TestTimesHaveExactlyThreeFractionalDigits(t *testing.T) {
 		t.Errorf("zero nullable times = %s", b)
 	}
 }
+
+func TestActorAccountPicksTheRightConversion(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct {
+		actor service.Actor
+		want  mastodon.Account
+	}{
+		{service.Actor{Account: f.mia}, f.conv.LocalAccount(f.mia, stats)},
+		{service.Actor{Community: f.surrey}, f.conv.CommunityAccount(f.surrey, stats)},
+		{service.Actor{Remote: f.lemm}, f.conv.RemoteAccount(f.lemm)},
+	} {
+		got := f.conv.ActorAccount(c.actor, stats)
+		if got.ID != c.want.ID || got.Acct != c.want.Acct || got.Group != c.want.Group || got.StatusesCount != c.want.StatusesCount {
+			t.Errorf("ActorAccount(%+v) = %+v, want %+v", c.actor, got, c.want)
+		}
+	}
+}
