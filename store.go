@@ -21,6 +21,7 @@ type Store interface {
 	IdempotencyStore
 	TimelineStore
 	MarkerStore
+	StatsStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

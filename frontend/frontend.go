@@ -149,7 +149,13 @@ var contentTypes = map[string]string{
 	".css": "text/css; charset=utf-8",
 	".js":  "text/javascript; charset=utf-8",
 	".svg": "image/svg+xml",
+	".png": "image/png",
 }
+
+// AssetURL is the fingerprinted path of a static asset ("avatar.png" →
+// "/static/avatar.1a2b3c4d5e6f.png"), or "" if there is no such asset. The Mastodon API makes
+// it absolute for its default avatar and header images.
+func (r *Renderer) AssetURL(name string) string { return r.urls[name] }
 
 // Render writes page with the given status. It renders into a buffer first, so a template
 // error becomes an error here instead of half a page.

@@ -7,62 +7,23 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// Actor is someone the client API shows as an account: a person here, a community here
-// (a group account), or an actor elsewhere. IRI is always set, and one of the others.
-type Actor struct {
-	IRI       string
-	Account   *convene.Account
-	Community *convene.Community
-	Remote    *convene.RemoteActor
-}
-
-// ActorByID finds an actor by the id the client API gives it: the row id of the account,
-// community or remote actor (all ULIDs, so one id names one of them).
-func (s *Service) ActorByID(ctx context.Context, id string) (*Actor, error) {
-	if a, err := s.store.FindAccountByID(ctx, id); err == nil {
-		if err := s.checkListed(ctx, a); err != nil {
-			return nil, err
-		}
-		return &Actor{IRI: s.iris.Person(a.Username), Account: a}, nil
-	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
-		return nil, err
-	}
-	if c, err := s.store.FindCommunityByID(ctx, id); err == nil {
-		return &Actor{IRI: s.iris.Group(c.Slug), Community: c}, nil
-	} else if convene.ErrorCode(err) != convene.ENOTFOUND {
-		return nil, err
-	}
-	r, err := s.store.FindRemoteActorByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return &Actor{IRI: r.IRI, Remote: r}, nil
-}
-
-// ActorByAcct finds an actor by its acct as clients write it: name or @name for one of
+// FindActorByAcct finds an actor by its acct as clients write it: name or @name for one of
 // ours (name@ourdomain too), name@host for an actor elsewhere this instance already knows.
 // It does not look anyone up on the network: that is search's resolve.
-func (s *Service) ActorByAcct(ctx context.Context, acct string) (*Actor, error) {
+func (s *Service) FindActorByAcct(ctx context.Context, acct string) (Actor, error) {
 	name, host, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
 	if name == "" {
-		return nil, convene.Errorf(convene.EINVALID, "acct is required")
+		return Actor{}, convene.Errorf(convene.EINVALID, "acct is required")
 	}
 	if host == "" || strings.EqualFold(host, s.iris.Domain()) {
 		a, c, err := s.FindActor(ctx, name)
-		switch {
-		case err != nil:
-			return nil, err
-		case a != nil:
-			return &Actor{IRI: s.iris.Person(a.Username), Account: a}, nil
-		default:
-			return &Actor{IRI: s.iris.Group(c.Slug), Community: c}, nil
-		}
+		return Actor{Account: a, Community: c}, err
 	}
 	r, err := s.store.FindRemoteActorByHandle(ctx, name, strings.ToLower(host))
 	if err != nil {
-		return nil, err
+		return Actor{}, notFoundAs(err, "account not found")
 	}
-	return &Actor{IRI: r.IRI, Remote: r}, nil
+	return Actor{Remote: r}, nil
 }
 
 // Relationship is how the signed-in account and another actor follow each other.
@@ -83,14 +44,14 @@ func (s *Service) Relationships(ctx context.Context, ids []string) ([]Relationsh
 	}
 	var out []Relationship
 	for _, id := range ids {
-		target, err := s.ActorByID(ctx, id)
+		target, err := s.FindActorByID(ctx, id)
 		if convene.ErrorCode(err) == convene.ENOTFOUND {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		rel, err := s.relationship(ctx, s.iris.Person(me.Username), id, target.IRI)
+		rel, err := s.relationship(ctx, s.iris.Person(me.Username), id, s.ActorIRI(target))
 		if err != nil {
 			return nil, err
 		}
@@ -127,26 +88,26 @@ func (s *Service) FollowActor(ctx context.Context, id string) (Relationship, err
 	if err != nil {
 		return Relationship{}, err
 	}
-	target, err := s.ActorByID(ctx, id)
+	target, err := s.FindActorByID(ctx, id)
 	if err != nil {
 		return Relationship{}, err
 	}
-	self := s.iris.Person(me.Username)
-	if target.IRI == self {
+	self, iri := s.iris.Person(me.Username), s.ActorIRI(target)
+	if iri == self {
 		return Relationship{}, convene.Errorf(convene.EINVALID, "you cannot follow yourself")
 	}
 	switch {
 	case target.Community != nil:
 		_, err = s.Join(ctx, target.Community.Slug)
 	case target.Account != nil:
-		err = s.store.CreateFollow(ctx, s.newFollow(s.iris.Activity(convene.NewIDAt(s.timestamp())), self, target.IRI, convene.FollowAccepted))
+		err = s.store.CreateFollow(ctx, s.newFollow(s.iris.Activity(convene.NewIDAt(s.timestamp())), self, iri, convene.FollowAccepted))
 	default:
 		_, err = s.followRemote(ctx, self, target.Remote)
 	}
 	if err != nil && convene.ErrorCode(err) != convene.ECONFLICT {
 		return Relationship{}, err
 	}
-	return s.relationship(ctx, self, id, target.IRI)
+	return s.relationship(ctx, self, id, iri)
 }
 
 // UnfollowActor ends (or withdraws the request of) the signed-in account's follow of the
@@ -156,15 +117,15 @@ func (s *Service) UnfollowActor(ctx context.Context, id string) (Relationship, e
 	if err != nil {
 		return Relationship{}, err
 	}
-	target, err := s.ActorByID(ctx, id)
+	target, err := s.FindActorByID(ctx, id)
 	if err != nil {
 		return Relationship{}, err
 	}
-	self := s.iris.Person(me.Username)
-	if err := s.unfollow(ctx, self, target.IRI); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+	self, iri := s.iris.Person(me.Username), s.ActorIRI(target)
+	if err := s.unfollow(ctx, self, iri); err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 		return Relationship{}, err
 	}
-	return s.relationship(ctx, self, id, target.IRI)
+	return s.relationship(ctx, self, id, iri)
 }
 
 // unfollow deletes follower's follow of followee and, for a followee elsewhere, queues the

@@ -31,11 +31,11 @@ func TestFollowingActorsByAPIIDAndRelationships(t *testing.T) {
 		// Lookups by acct: ours by name (with or without our domain), elsewhere by handle.
 		for acct, want := range map[string]string{"olga": "https://convene.test/u/olga", "@surrey@convene.test": "https://convene.test/c/surrey",
 			"ann@FAR.example": ann.IRI} {
-			if a, err := x.svc.ActorByAcct(ctx, acct); err != nil || a.IRI != want {
+			if a, err := x.svc.FindActorByAcct(ctx, acct); err != nil || x.svc.ActorIRI(a) != want {
 				t.Errorf("ActorByAcct(%s) = %+v, %v; want %s", acct, a, err, want)
 			}
 		}
-		if _, err := x.svc.ActorByAcct(ctx, "nobody@far.example"); convene.ErrorCode(err) != convene.ENOTFOUND {
+		if _, err := x.svc.FindActorByAcct(ctx, "nobody@far.example"); convene.ErrorCode(err) != convene.ENOTFOUND {
 			t.Errorf("unknown acct: %v", err)
 		}
 
