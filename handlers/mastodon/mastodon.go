@@ -70,8 +70,11 @@ func New(cfg Config) *API {
 // the API routes, and a JSON 404 for any other /api path.
 func (a *API) Routes(r *mux.Router) {
 	r.Use(a.withCORS)
-	r.MatcherFunc(func(r *http.Request, _ *mux.RouteMatch) bool { return corsPath(r.URL.Path) }).
-		Methods(http.MethodOptions).HandlerFunc(a.handlePreflight)
+	// One matcher for method and path: a Methods() matcher would turn a GET of an unknown
+	// /nodeinfo or /.well-known path into a 405 instead of a 404.
+	r.MatcherFunc(func(r *http.Request, _ *mux.RouteMatch) bool {
+		return r.Method == http.MethodOptions && corsPath(r.URL.Path)
+	}).HandlerFunc(a.handlePreflight)
 	a.oauthRoutes(r)
 	r.PathPrefix("/api/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, http.StatusNotFound, "Record not found")
