@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -101,23 +102,24 @@ func (s *Server) handleOAuthAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // redirectWith sends the browser to an app's registered redirect URI (of any scheme: an app's
 // own, like oauth2redirect://…) with params and state added to the query it already has.
-// The URI was registered and checked; it is not rebuilt by http.Redirect, which would take
-// an opaque URI for a path.
+// The part before the query is kept byte for byte: url.URL would print "icecubesapp://" as
+// "icecubesapp:", and http.Redirect would take an opaque URI for a path.
 func redirectWith(w http.ResponseWriter, uri string, params url.Values, state string) {
-	u, err := url.Parse(uri)
-	if err != nil { // checked at registration; cannot happen
-		http.Error(w, "bad redirect URI", http.StatusInternalServerError)
-		return
+	base, rawQuery, _ := strings.Cut(uri, "?")
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil { // a query that does not parse is kept as it is
+		q = url.Values{}
+		base = uri + "&"
+	} else {
+		base += "?"
 	}
-	q := u.Query()
 	for k, vs := range params {
 		q[k] = vs
 	}
 	if state != "" {
 		q.Set("state", state)
 	}
-	u.RawQuery = q.Encode()
-	w.Header().Set("Location", u.String())
+	w.Header().Set("Location", base+q.Encode())
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
 }
