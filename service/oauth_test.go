@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -255,5 +256,38 @@ func TestClientCredentialsAndRevoke(t *testing.T) {
 		wantCode(t, err, convene.EUNAUTHORIZED)
 		_, _, err = svc.TokenPrincipal(ctx, "")
 		wantCode(t, err, convene.EUNAUTHORIZED)
+	})
+}
+
+func TestRacingExchangesOfOneCodeGetOneToken(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		svc := newService(t, d, convene.RegistrationOpen)
+		alice := mustCreate(t, svc, "alice", convene.RoleMember)
+		app, client := mustRegisterApp(t, svc)
+		code, _, err := svc.Authorize(as(alice), service.AuthorizeRequest{ClientID: app.ClientID, RedirectURI: appRedirect, ResponseType: "code"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make(chan error, 5)
+		for range 5 {
+			wg.Go(func() {
+				_, err := svc.ExchangeCode(context.Background(), client, code, appRedirect, "")
+				results <- err
+			})
+		}
+		wg.Wait()
+		close(results)
+		won := 0
+		for err := range results {
+			if err == nil {
+				won++
+			} else if oe, ok := err.(*convene.OAuthError); !ok || oe.Kind != "invalid_grant" {
+				t.Errorf("losing exchange: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d exchanges of one code succeeded, want 1", won)
+		}
 	})
 }
