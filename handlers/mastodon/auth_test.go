@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/mux"
+
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db/dbtest"
 	"github.com/convene-social/convene/service"
@@ -133,5 +135,56 @@ func TestParamsReadsJSONFormMultipartAndQuery(t *testing.T) {
 	big.Header.Set("Content-Type", "application/json")
 	if _, err := params(httptest.NewRecorder(), big); convene.ErrorCode(err) != convene.EINVALID {
 		t.Errorf("a body over the limit: %v", err)
+	}
+}
+
+func TestAPIPathsIgnoreWebSessions(t *testing.T) {
+	a, svc := newTestAPI(t)
+	token := passwordToken(t, svc, "read")
+	alice, err := svc.FindAccount(context.Background(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mux.NewRouter()
+	// What package handlers' withSession does for a browser signed in as alice.
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			next.ServeHTTP(w, req.WithContext(convene.WithPrincipal(req.Context(), convene.Principal{Account: alice})))
+		})
+	})
+	var seen []string
+	who := func(w http.ResponseWriter, req *http.Request) {
+		name := "anonymous"
+		if p := convene.PrincipalFrom(req.Context()); p.Account != nil {
+			name = p.Account.Username
+		}
+		seen = append(seen, name)
+		a.writeJSON(w, req, http.StatusOK, struct{}{})
+	}
+	r.HandleFunc("/api/v1/public", a.optionalAuth("read", who))
+	r.HandleFunc("/elsewhere", who)
+	a.Routes(r) // after: its JSON 404 takes every /api path not routed before it
+	for _, c := range []struct{ path, token, want string }{
+		{"/api/v1/public", "", "anonymous"},
+		{"/api/v1/public", token, "alice"},
+		{"/elsewhere", "", "alice"},
+	} {
+		seen = nil
+		req := httptest.NewRequest(http.MethodPost, c.path, nil)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !slices.Equal(seen, []string{c.want}) {
+			t.Errorf("%s (token %v) = %d as %v, want %s", c.path, c.token != "", rec.Code, seen, c.want)
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/public", nil)
+	req.Header.Set("Authorization", "Bearer wrong")
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("a wrong token on an open endpoint = %d, want 401", rec.Code)
 	}
 }

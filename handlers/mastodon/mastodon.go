@@ -67,7 +67,8 @@ func New(cfg Config) *API {
 }
 
 // Routes mounts the API on r: CORS for the paths browser clients call, the OAuth endpoints,
-// the API routes, and a JSON 404 for any other /api path.
+// the API routes, and a JSON 404 for any other /api path. Every API route must be
+// registered here, before that catch-all: mux takes the first route that matches.
 func (a *API) Routes(r *mux.Router) {
 	r.Use(a.withCORS)
 	// One matcher for method and path: a Methods() matcher would turn a GET of an unknown
@@ -92,7 +93,8 @@ const corsMethods = "POST, PUT, DELETE, GET, PATCH, OPTIONS"
 
 // withCORS lets browser clients (Elk, Phanpy) on other origins call the API and read the Link
 // header they paginate with. No cookies are involved (no Allow-Credentials): the API
-// authenticates with bearer tokens only.
+// authenticates with bearer tokens only, so on API paths the principal a web session cookie
+// set is dropped: a form on another site must not act through a member's browser.
 func (a *API) withCORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if corsPath(r.URL.Path) {
@@ -100,6 +102,9 @@ func (a *API) withCORS(next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Origin", "*")
 			h.Set("Access-Control-Expose-Headers", "Link")
 			h.Add("Vary", "Origin")
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/oauth/token" || r.URL.Path == "/oauth/revoke" {
+			r = r.WithContext(convene.WithPrincipal(r.Context(), convene.Principal{}))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -292,6 +297,19 @@ func anyScope(granted []string, need string) bool {
 		}
 	}
 	return need == ""
+}
+
+// optionalAuth is auth for endpoints anyone may call (public timelines, accounts): without a
+// token the request is anonymous; with one, it must be valid and have scope.
+func (a *API) optionalAuth(scope string, h http.HandlerFunc) http.HandlerFunc {
+	authed := a.auth(scope, h)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" && r.URL.Query().Get("access_token") == "" {
+			h(w, r)
+			return
+		}
+		authed(w, r)
+	}
 }
 
 // auth requires a valid access token with scope (any token when scope is ""; one of several
