@@ -22,6 +22,7 @@ type Store interface {
 	TimelineStore
 	MarkerStore
 	StatsStore
+	OAuthStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

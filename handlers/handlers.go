@@ -13,6 +13,7 @@ import (
 
 	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/handlers/mastodon"
 	"github.com/convene-social/convene/service"
 )
 
@@ -40,6 +41,7 @@ type Server struct {
 	render    *frontend.Renderer
 	log       *slog.Logger
 	domain    string
+	protocol  string
 	version   string
 	iris      federation.IRIs
 	inbox     *federation.Inbox
@@ -53,7 +55,7 @@ type Server struct {
 // New builds the router and its middleware.
 func New(cfg Config) *Server {
 	s := &Server{
-		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, ready: cfg.Ready,
+		svc: cfg.Service, render: cfg.Renderer, log: cfg.Logger, domain: cfg.Domain, protocol: cfg.Protocol, ready: cfg.Ready,
 		version: cfg.Version, iris: federation.NewIRIs(cfg.Protocol, cfg.Domain), router: mux.NewRouter(),
 		inbox: cfg.Inbox, as2: cfg.AS2, authFetch: cfg.AuthorizedFetch,
 	}
@@ -78,6 +80,7 @@ func (s *Server) routes() {
 	r.PathPrefix(frontend.StaticPrefix).Handler(s.render.AssetHandler()).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet, http.MethodHead)
 	s.webRoutes(r)
+	mastodon.New(mastodon.Config{Service: s.svc, Logger: s.log, Domain: s.domain, Protocol: s.protocol, Version: s.version, ClientIP: clientIP}).Routes(r)
 
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/.well-known/webfinger", s.handleWebFinger).Methods(get...)

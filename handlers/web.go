@@ -30,6 +30,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	s.communityRoutes(r, forms)
 	s.eventRoutes(r, forms)
 	s.followRoutes(r, forms)
+	s.oauthRoutes(r, forms)
 }
 
 // contentSecurityPolicy allows only this site's own scripts, styles and fonts (no inline

@@ -23,6 +23,17 @@ const (
 // browser's cookie. Attempts are throttled per client address and per login, whether they
 // succeed or not.
 func (s *Service) SignIn(ctx context.Context, login, password, clientIP string) (string, *convene.Session, error) {
+	a, err := s.throttledAuthenticate(ctx, login, password, clientIP)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.openSession(ctx, a)
+}
+
+// throttledAuthenticate checks a login and password under the sign-in throttles (per client
+// address and per login), which count every attempt: the web form and the OAuth password
+// grant share them, so neither is a way around the other's limit.
+func (s *Service) throttledAuthenticate(ctx context.Context, login, password, clientIP string) (*convene.Account, error) {
 	now := s.now()
 	key := strings.ToLower(strings.TrimSpace(login))
 	for _, check := range []struct {
@@ -30,14 +41,10 @@ func (s *Service) SignIn(ctx context.Context, login, password, clientIP string) 
 		key string
 	}{{s.signInByIP, clientIP}, {s.signInByLogin, key}} {
 		if ok, until := check.t.allow(check.key, now); !ok {
-			return "", nil, convene.Errorf(convene.ETOOMANY, "too many sign-in attempts: try again after %s", until.UTC().Format("15:04 UTC"))
+			return nil, convene.Errorf(convene.ETOOMANY, "too many sign-in attempts: try again after %s", until.UTC().Format("15:04 UTC"))
 		}
 	}
-	a, err := s.Authenticate(ctx, login, password)
-	if err != nil {
-		return "", nil, err
-	}
-	return s.openSession(ctx, a)
+	return s.Authenticate(ctx, login, password)
 }
 
 // openSession stores a new session for a and returns its cookie token.

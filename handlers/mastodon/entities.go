@@ -281,7 +281,7 @@ type Application struct {
 	RedirectURIs []string `json:"redirect_uris"`
 	ClientID     string   `json:"client_id,omitempty"`
 	ClientSecret string   `json:"client_secret,omitempty"`
-	VapidKey     string   `json:"vapid_key,omitempty"`
+	VapidKey     string   `json:"vapid_key"` // empty until Web Push exists; Elk reads it
 }
 
 // Token is an issued access token. Tokens do not expire.
