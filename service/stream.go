@@ -114,7 +114,16 @@ type Subscription struct {
 	c       chan Delivery
 	streams []Stream // guarded by hub.mu
 	closed  bool     // guarded by hub.mu
+	reason  string   // why it ended, once closed; guarded by hub.mu
 }
+
+// Why a subscription ended.
+const (
+	StreamClosed   = "closed"   // Close was called
+	StreamTooSlow  = "too slow" // its reader fell behind and it was dropped
+	StreamRevoked  = "revoked"  // its token was revoked
+	StreamShutdown = "shutdown" // the server is stopping
+)
 
 // Subscribe opens a subscription, with no streams yet, for an account (or none) and the token
 // it came with; ETOOMANY past the limits.
@@ -151,7 +160,7 @@ func (h *Hub) Deliver(ev convene.StreamEvent) {
 	for sub := range h.subs {
 		if ev.Kind == convene.StreamRevoke {
 			if ev.TokenID != "" && sub.token == ev.TokenID {
-				h.closeLocked(sub)
+				h.closeLocked(sub, StreamRevoked)
 			}
 			continue
 		}
@@ -162,7 +171,7 @@ func (h *Hub) Deliver(ev convene.StreamEvent) {
 			select {
 			case sub.c <- Delivery{Stream: st, Event: ev}:
 			default:
-				h.closeLocked(sub)
+				h.closeLocked(sub, StreamTooSlow)
 			}
 			if sub.closed {
 				break
@@ -171,11 +180,20 @@ func (h *Hub) Deliver(ev convene.StreamEvent) {
 	}
 }
 
-func (h *Hub) closeLocked(sub *Subscription) {
+// CloseAll ends every subscription, telling readers why.
+func (h *Hub) CloseAll(reason string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		h.closeLocked(sub, reason)
+	}
+}
+
+func (h *Hub) closeLocked(sub *Subscription, reason string) {
 	if sub.closed {
 		return
 	}
-	sub.closed = true
+	sub.closed, sub.reason = true, reason
 	delete(h.subs, sub)
 	if h.perAccount[sub.key]--; h.perAccount[sub.key] <= 0 {
 		delete(h.perAccount, sub.key)
@@ -217,5 +235,12 @@ func (sub *Subscription) Streams() []Stream {
 func (sub *Subscription) Close() {
 	sub.hub.mu.Lock()
 	defer sub.hub.mu.Unlock()
-	sub.hub.closeLocked(sub)
+	sub.hub.closeLocked(sub, StreamClosed)
+}
+
+// Reason says why the subscription ended; empty while it is open.
+func (sub *Subscription) Reason() string {
+	sub.hub.mu.Lock()
+	defer sub.hub.mu.Unlock()
+	return sub.reason
 }

@@ -45,18 +45,27 @@ func (s *Service) CloseToken(ctx context.Context, tokenID string) error {
 }
 
 // RunStreamListener delivers the events every process publishes to this process's
-// subscribers, until ctx ends. Without an event bus, events are delivered as they are
+// subscribers, until ctx ends; then it ends every subscription, so that streaming clients are
+// told the server is going away. Without an event bus, events are delivered as they are
 // published and this only waits.
 func (s *Service) RunStreamListener(ctx context.Context) error {
+	defer s.hub.CloseAll(StreamShutdown)
 	if s.bus == nil {
 		<-ctx.Done()
 		return nil
 	}
-	err := s.bus.Listen(ctx, s.hub.Deliver)
-	if ctx.Err() != nil {
-		return nil
+	for {
+		err := s.bus.Listen(ctx, s.hub.Deliver)
+		if ctx.Err() != nil {
+			return nil
+		}
+		s.log.ErrorContext(ctx, "stream listener failed; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(5 * time.Second):
+		}
 	}
-	return err
 }
 
 func (s *Service) publish(ctx context.Context, ev convene.StreamEvent) error {
