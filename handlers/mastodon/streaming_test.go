@@ -280,7 +280,9 @@ func TestStreamingSubscribeAndUnsubscribeMessages(t *testing.T) {
 	for !sawNotification {
 		ev := mustRead(t, c)
 		if ev.Event == "notification" {
-			var n struct{ StatusID string `json:"status_id"` }
+			var n struct {
+				StatusID string `json:"status_id"`
+			}
 			json.Unmarshal([]byte(ev.Payload), &n)
 			if n.StatusID != reply.ID {
 				t.Fatalf("notification %+v, want one for %s", ev, reply.ID)
