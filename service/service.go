@@ -65,8 +65,9 @@ type Service struct {
 	// per account: each may fetch, signed, from any address the member names.
 	remoteActorByAccount *throttle
 	// hub and bus carry live events to streaming clients (stream*.go).
-	hub *Hub
-	bus convene.EventBus
+	hub       *Hub
+	bus       convene.EventBus
+	accountID accountIDCache
 }
 
 // New returns a Service for cfg.

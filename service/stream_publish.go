@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -152,7 +153,7 @@ func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, 
 		if followee == "" {
 			continue
 		}
-		err := s.eachLocalFollower(ctx, followee, func(a *convene.Account) { add(a.ID) })
+		err := s.eachLocalFollower(ctx, followee, add)
 		if err != nil {
 			return accounts, err
 		}
@@ -160,8 +161,9 @@ func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, 
 	return accounts, nil
 }
 
-// eachLocalFollower calls fn for every approved local account following followee.
-func (s *Service) eachLocalFollower(ctx context.Context, followee string, fn func(*convene.Account)) error {
+// eachLocalFollower calls fn with the id of every local account following followee. Whether
+// the account may stream is checked when it subscribes, not here.
+func (s *Service) eachLocalFollower(ctx context.Context, followee string, fn func(accountID string)) error {
 	const page = 200
 	before := ""
 	for {
@@ -175,22 +177,60 @@ func (s *Service) eachLocalFollower(ctx context.Context, followee string, fn fun
 			if !ok || kind != "person" {
 				continue
 			}
-			a, err := s.store.FindAccountByUsername(ctx, name)
+			id, err := s.localAccountID(ctx, name)
 			if convene.ErrorCode(err) == convene.ENOTFOUND {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			if a.State == convene.AccountApproved {
-				fn(a)
-			}
+			fn(id)
 		}
 		if len(list) < page {
 			return nil
 		}
 		before = list[len(list)-1].ID
 	}
+}
+
+// localAccountID finds the id of the account with a username. A username names one account
+// for good, so the answer is cached: fanning a post out to a community's members then costs a
+// query per page of followers, not one per member.
+func (s *Service) localAccountID(ctx context.Context, username string) (string, error) {
+	if id, ok := s.accountID.get(username); ok {
+		return id, nil
+	}
+	a, err := s.store.FindAccountByUsername(ctx, username)
+	if err != nil {
+		return "", err
+	}
+	s.accountID.put(username, a.ID)
+	return a.ID, nil
+}
+
+// accountIDCache maps usernames to account ids, forgetting everything when it grows past
+// maxCachedAccountIDs (a crude bound, enough for a cache that rarely fills).
+type accountIDCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const maxCachedAccountIDs = 100000
+
+func (c *accountIDCache) get(username string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.m[username]
+	return id, ok
+}
+
+func (c *accountIDCache) put(username, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedAccountIDs {
+		c.m = map[string]string{}
+	}
+	c.m[username] = id
 }
 
 // streamStore is the service's store, noting the posts and notifications written through it
