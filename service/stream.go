@@ -14,7 +14,9 @@ const (
 	StreamUserNotification = "user:notification"
 	StreamPublic           = "public"
 	StreamPublicLocal      = "public:local"
+	StreamPublicRemote     = "public:remote"
 	StreamHashtag          = "hashtag"
+	StreamHashtagLocal     = "hashtag:local"
 )
 
 // Stream is one stream a live client subscribes to; Tag is set for hashtag streams only.
@@ -26,9 +28,9 @@ type Stream struct {
 // ParseStream checks a stream name (and its tag) a client asked for.
 func ParseStream(name, tag string) (Stream, error) {
 	switch name {
-	case StreamUser, StreamUserNotification, StreamPublic, StreamPublicLocal:
+	case StreamUser, StreamUserNotification, StreamPublic, StreamPublicLocal, StreamPublicRemote:
 		return Stream{Name: name}, nil
-	case StreamHashtag:
+	case StreamHashtag, StreamHashtagLocal:
 		tag = strings.ToLower(strings.TrimPrefix(tag, "#"))
 		if tag == "" || len(tag) > 100 {
 			return Stream{}, convene.Errorf(convene.EINVALID, "a hashtag stream needs a tag")
@@ -40,7 +42,7 @@ func ParseStream(name, tag string) (Stream, error) {
 
 // Wire is the stream as Mastodon's events name it: ["user"], ["hashtag", "tag"].
 func (st Stream) Wire() []string {
-	if st.Name == StreamHashtag {
+	if st.Tag != "" {
 		return []string{st.Name, st.Tag}
 	}
 	return []string{st.Name}
@@ -65,8 +67,12 @@ func (st Stream) matches(ev convene.StreamEvent, account string) bool {
 		return true
 	case StreamPublicLocal:
 		return ev.Local
+	case StreamPublicRemote:
+		return !ev.Local
 	case StreamHashtag:
 		return slices.Contains(ev.Tags, st.Tag)
+	case StreamHashtagLocal:
+		return ev.Local && slices.Contains(ev.Tags, st.Tag)
 	}
 	return false
 }

@@ -70,10 +70,12 @@ func TestHubFansOutToTheStreamsAnEventBelongsIn(t *testing.T) {
 	bob := subscribe(t, h, "bob", "t2", mustStream(t, "user:notification", ""), mustStream(t, "public:local", ""))
 	tagged := subscribe(t, h, "carol", "t3", mustStream(t, "hashtag", "#Gardens"))
 	app := subscribe(t, h, "", "t4", mustStream(t, "public", ""))
+	remote := subscribe(t, h, "dan", "t5", mustStream(t, "public:remote", ""), mustStream(t, "hashtag:local", "gardens"))
 
 	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p1", Public: true, Tags: []string{"gardens"},
 		Accounts: []string{"alice"}})
-	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p2", Public: true, Local: true, Accounts: []string{"bob"}})
+	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p2", Public: true, Local: true, Accounts: []string{"bob"},
+		Tags: []string{"gardening"}})
 	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p3", Accounts: []string{"alice", "bob"}}) // community-only
 	h.Deliver(convene.StreamEvent{Kind: convene.StreamNotification, NotificationID: "n1", Accounts: []string{"bob"}})
 	h.Deliver(convene.StreamEvent{Kind: convene.StreamDelete, PostID: "p1", Public: true, Tags: []string{"gardens"}})
@@ -82,6 +84,10 @@ func TestHubFansOutToTheStreamsAnEventBelongsIn(t *testing.T) {
 	wantDeliveries(t, "bob", bob, "public:local  update p2", "user:notification  notification n1")
 	wantDeliveries(t, "carol", tagged, "hashtag gardens update p1", "hashtag gardens delete p1")
 	wantDeliveries(t, "an app's token", app, "public  update p1", "public  update p2", "public  delete p1")
+	wantDeliveries(t, "dan", remote, "public:remote  update p1", "public:remote  delete p1")
+	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p5", Public: true, Local: true, Tags: []string{"gardens"}})
+	wantDeliveries(t, "dan", remote, "hashtag:local gardens update p5")
+	drain(alice)
 
 	alice.Remove(mustStream(t, "public", ""))
 	h.Deliver(convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p4", Public: true})
