@@ -339,3 +339,45 @@ func TestStreamEventsCrossProcesses(t *testing.T) {
 		}
 	}
 }
+
+func TestStoppingTheListenerEndsEveryStream(t *testing.T) {
+	svc := service.New(service.Config{Store: dbtest.OpenSQLite(t), IRIs: federation.NewIRIs("https", "convene.test"),
+		NewKeyPair: sharedKeys})
+	a := mustCreate(t, svc, "alice", convene.RoleMember)
+	sub, err := svc.Subscribe(as(a), "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.RunStreamListener(ctx) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := <-sub.C(); ok || sub.Reason() != service.StreamShutdown {
+		t.Fatalf("after the listener stopped the subscription is open=%v, reason %q", ok, sub.Reason())
+	}
+}
+
+func BenchmarkHubDeliver(b *testing.B) {
+	h := service.NewHub(10, 100000, 128)
+	public, _ := service.ParseStream("public", "")
+	user, _ := service.ParseStream("user", "")
+	for i := range 1000 {
+		sub, _ := h.Subscribe(string(rune(0x1000+i)), "t")
+		sub.Add(user)
+		if i%2 == 0 {
+			sub.Add(public)
+		}
+		go func() {
+			for range sub.C() {
+			}
+		}()
+	}
+	ev := convene.StreamEvent{Kind: convene.StreamUpdate, PostID: "p", Public: true, Accounts: []string{"\u1001", "\u1002"}}
+	b.ResetTimer()
+	for range b.N {
+		h.Deliver(ev)
+	}
+}
