@@ -3,7 +3,6 @@ package mastodon
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -213,10 +212,7 @@ func (c *streamConn) run(ctx context.Context) {
 				c.conn.CloseNow()
 				return
 			}
-		case err := <-readDone:
-			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
-				c.conn.Close(websocket.StatusPolicyViolation, "unreadable message")
-			}
+		case <-readDone: // the client left, or broke the protocol (the library has answered)
 			c.conn.CloseNow()
 			return
 		}

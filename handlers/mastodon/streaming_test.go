@@ -434,3 +434,35 @@ func TestStreamingHealth(t *testing.T) {
 		t.Fatalf("health: %d %q", resp.StatusCode, body)
 	}
 }
+
+func TestStreamingLimitsConnectionsPerAccountAndMessageSize(t *testing.T) {
+	x := newStreamTest(t, 0)
+	var open []*websocket.Conn
+	for range 16 {
+		open = append(open, x.dialRaw(t, "?stream=public&access_token=mia-read", nil))
+	}
+	_, resp, err := websocket.Dial(context.Background(), x.url+"?stream=public&access_token=mia-read", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a 17th stream of one account: %v, %+v; want 429", err, resp)
+	}
+	x.dialRaw(t, "?stream=public&access_token=olga-read", nil) // others are not affected
+	open[0].Close(websocket.StatusNormalClosure, "")
+	// Its place frees once the server has seen it go.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, _, err := websocket.Dial(context.Background(), x.url+"?stream=public&access_token=mia-read", nil)
+		if err == nil {
+			c.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed stream never freed its place: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	c := x.dial(t, "?access_token=olga-read", nil)
+	c.Write(context.Background(), websocket.MessageText, []byte(`{"type":"subscribe","stream":"`+strings.Repeat("x", 10000)+`"}`))
+	if _, err := readEvent(t, c, 10*time.Second); websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Fatalf("an oversized message: %v, want a message-too-big close", err)
+	}
+}
