@@ -34,6 +34,11 @@ type Config struct {
 	// ResolveActor, if set, fetches (or finds cached) the remote actor at an IRI, so that a
 	// member arriving from "Follow from Mastodon" on another server can follow it.
 	ResolveActor func(ctx context.Context, iri string) (*convene.RemoteActor, error)
+	// EventBus, if set, carries stream events to every process serving the database
+	// (PostgreSQL's LISTEN/NOTIFY); without it they reach this process's subscribers only.
+	EventBus convene.EventBus
+	// StreamsPerAccount and StreamsTotal bound live streaming subscriptions (defaults 16, 10000).
+	StreamsPerAccount, StreamsTotal int
 }
 
 // Service runs the use-cases.
@@ -59,6 +64,10 @@ type Service struct {
 	// Lookups of actors elsewhere a member is about to follow (/authorize_interaction),
 	// per account: each may fetch, signed, from any address the member names.
 	remoteActorByAccount *throttle
+	// hub and bus carry live events to streaming clients (stream*.go).
+	hub       *Hub
+	bus       convene.EventBus
+	accountID accountIDCache
 }
 
 // New returns a Service for cfg.
@@ -91,6 +100,7 @@ func New(cfg Config) *Service {
 	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.remoteActorByAccount = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.resolveActor = cfg.ResolveActor
+	s.initStreams(cfg)
 	return s
 }
 

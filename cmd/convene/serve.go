@@ -68,7 +68,7 @@ func (a *app) serve(ctx context.Context) error {
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
-		workerFunc{"session-sweep", sessionSweeper(svc, a.log)})...)
+		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -136,6 +136,13 @@ func (a *app) newService(d *db.DB, iris convene.IRIs, outboxNotify func(), resol
 	cfg := service.Config{
 		Store: d, IRIs: iris, Registration: convene.RegistrationMode(a.cfg.Registration), Logger: a.log,
 		OutboxNotify: outboxNotify, ResolveHandle: resolve,
+	}
+	if d.Dialect() == db.Postgres {
+		// Several processes may serve one PostgreSQL database: stream events go through
+		// NOTIFY, so each process's streaming clients hear of posts made in any of them.
+		if bus, err := db.NewNotifyBus(d, a.cfg.DatabaseURL, a.log); err == nil {
+			cfg.EventBus = bus
+		}
 	}
 	for _, o := range options {
 		o(&cfg)
