@@ -28,6 +28,9 @@ func (s *store) FindNotifications(ctx context.Context, accountID, beforeID strin
 func (s *store) FindNotificationsPage(ctx context.Context, f convene.NotificationFilter) ([]*convene.Notification, error) {
 	w := &where{}
 	w.add("account_id = ?", f.AccountID)
+	if f.ID != "" {
+		w.add("id = ?", f.ID)
+	}
 	if len(f.Types) > 0 {
 		w.add("type IN ("+placeholders(len(f.Types))+")", anys(f.Types)...)
 	}

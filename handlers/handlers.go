@@ -80,7 +80,8 @@ func (s *Server) routes() {
 	r.PathPrefix(frontend.StaticPrefix).Handler(s.render.AssetHandler()).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/", s.handleHome).Methods(http.MethodGet, http.MethodHead)
 	s.webRoutes(r)
-	mastodon.New(mastodon.Config{Service: s.svc, Logger: s.log, Domain: s.domain, Protocol: s.protocol, Version: s.version, ClientIP: clientIP}).Routes(r)
+	mastodon.New(mastodon.Config{Service: s.svc, Logger: s.log, Domain: s.domain, Protocol: s.protocol, Version: s.version,
+		IRIs: s.iris, Renderer: s.render, ClientIP: clientIP}).Routes(r)
 
 	get := []string{http.MethodGet, http.MethodHead}
 	r.HandleFunc("/.well-known/webfinger", s.handleWebFinger).Methods(get...)

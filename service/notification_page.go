@@ -32,6 +32,22 @@ func (s *Service) NotificationsPage(ctx context.Context, q NotificationQuery) ([
 	return list, nil
 }
 
+// FindNotification returns one of the signed-in account's notifications.
+func (s *Service) FindNotification(ctx context.Context, id string) (*convene.Notification, error) {
+	a, err := s.signedInAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.store.FindNotificationsPage(ctx, convene.NotificationFilter{AccountID: a.ID, ID: id, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, convene.Errorf(convene.ENOTFOUND, "notification not found")
+	}
+	return list[0], nil
+}
+
 // DismissNotification removes one of the signed-in account's notifications; someone else's
 // is not found.
 func (s *Service) DismissNotification(ctx context.Context, id string) error {

@@ -321,7 +321,11 @@ func (s *Service) RevokeToken(ctx context.Context, c ClientAuth, token string) e
 	if t.AppID != app.ID {
 		return convene.OAuthErrorf("unauthorized_client", convene.EFORBIDDEN, "you are not authorized to revoke this token")
 	}
-	return s.store.DeleteOAuthToken(ctx, t.ID)
+	if err := s.store.DeleteOAuthToken(ctx, t.ID); err != nil {
+		return err
+	}
+	// Its open streams end too, in every process.
+	return s.CloseToken(ctx, t.ID)
 }
 
 // TokenPrincipal is who an API request's bearer token acts for: the account (nil for a

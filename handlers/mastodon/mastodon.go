@@ -20,6 +20,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/federation"
+	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/service"
 )
 
@@ -30,6 +32,8 @@ type Config struct {
 	Domain   string // public host
 	Protocol string // scheme of public URLs
 	Version  string // Convene's version
+	IRIs     federation.IRIs
+	Renderer *frontend.Renderer // serves the default avatar and header
 	// ClientIP is the address a request came from (package handlers' rule for trusting a
 	// proxy on loopback); the password grant's throttle counts per address. RemoteAddr's
 	// host when nil.
@@ -39,6 +43,8 @@ type Config struct {
 // API serves the Mastodon client API. Create it with New and mount it with Routes.
 type API struct {
 	svc     *service.Service
+	conv    Converter
+	limit   *RateLimiter
 	log     *slog.Logger
 	domain  string
 	base    string // https://domain
@@ -62,8 +68,13 @@ func New(cfg Config) *API {
 			return host
 		}
 	}
-	return &API{svc: cfg.Service, log: log, domain: cfg.Domain, base: cfg.Protocol + "://" + cfg.Domain,
-		version: cfg.Version, ip: ip}
+	conv, err := NewConverter(cfg.IRIs, cfg.Renderer)
+	if err != nil {
+		// The images are embedded in the binary: only a broken build lacks them.
+		panic(err)
+	}
+	return &API{svc: cfg.Service, conv: conv, limit: NewRateLimiter(), log: log, domain: cfg.Domain,
+		base: cfg.Protocol + "://" + cfg.Domain, version: cfg.Version, ip: ip}
 }
 
 // Routes mounts the API on r: CORS for the paths browser clients call, the OAuth endpoints,
@@ -77,6 +88,7 @@ func (a *API) Routes(r *mux.Router) {
 		return r.Method == http.MethodOptions && corsPath(r.URL.Path)
 	}).HandlerFunc(a.handlePreflight)
 	a.oauthRoutes(r)
+	a.apiRoutes(r)
 	r.PathPrefix("/api/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, http.StatusNotFound, "Record not found")
 	})

@@ -1,0 +1,209 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
+)
+
+// apiJSON sends an API request (JSON body when it starts with "{" or "[", else a form) and
+// decodes any JSON answer.
+func (b *browser) apiJSON(method, path, body, token string, header ...string) (*http.Response, any) {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.srv.URL+path, strings.NewReader(body))
+	if strings.HasPrefix(body, "{") {
+		req.Header.Set("Content-Type", "application/json")
+	} else if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		b.t.Fatalf("%s %s = %d, not JSON: %s", method, path, resp.StatusCode, raw)
+	}
+	return resp, v
+}
+
+// tokenFor gets an access token for a user with the password grant.
+func (b *browser) tokenFor(app testApp, user, scope string) string {
+	b.t.Helper()
+	resp, tok := b.apiCall(http.MethodPost, "/oauth/token", url.Values{"grant_type": {"password"}, "username": {user},
+		"password": {"correct horse battery"}, "client_id": {app.clientID}, "client_secret": {app.secret}, "scope": {scope}}.Encode(), "")
+	if resp.StatusCode != http.StatusOK {
+		b.t.Fatalf("token for %s = %d %v", user, resp.StatusCode, tok)
+	}
+	return tok["access_token"].(string)
+}
+
+func obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
+func arr(v any) []any          { a, _ := v.([]any); return a }
+
+func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
+	h, svc := newServer(t, nil)
+	mustCreateAccountH(t, svc, "alice")
+	mustCreateAccountH(t, svc, "bob")
+	operator := convene.WithOperator(context.Background())
+	if _, err := svc.CreateCommunity(operator, service.CommunityCreate{Slug: "surrey", Name: "Surrey conveners", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, h)
+	app := b.registerApp(convene.OOBRedirectURI)
+	alice := b.tokenFor(app, "alice", "read write follow")
+	bob := b.tokenFor(app, "bob", "read write follow")
+	bobReads := b.tokenFor(app, "bob", "read")
+
+	// Who am I.
+	if resp, v := b.apiJSON("GET", "/api/v1/accounts/verify_credentials", "", alice); resp.StatusCode != 200 ||
+		obj(v)["username"] != "alice" || obj(obj(v)["source"]) == nil {
+		t.Fatalf("verify_credentials = %d %v", resp.StatusCode, v)
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/accounts/verify_credentials", "", ""); resp.StatusCode != 401 {
+		t.Errorf("verify_credentials without a token = %d", resp.StatusCode)
+	}
+
+	// bob joins surrey from his app: the community is a group account.
+	_, v := b.apiJSON("GET", "/api/v1/accounts/lookup?acct=surrey", "", "")
+	surrey := obj(v)
+	if surrey["group"] != true || surrey["acct"] != "surrey" {
+		t.Fatalf("lookup surrey = %v", v)
+	}
+	if resp, v := b.apiJSON("POST", "/api/v1/accounts/"+surrey["id"].(string)+"/follow", "", bob); resp.StatusCode != 200 || obj(v)["following"] != true {
+		t.Fatalf("bob joining surrey = %d %v", resp.StatusCode, v)
+	}
+	if resp, _ := b.apiJSON("POST", "/api/v1/accounts/"+surrey["id"].(string)+"/follow", "", bobReads); resp.StatusCode != 403 {
+		t.Errorf("following with a read-only token = %d, want 403", resp.StatusCode)
+	}
+
+	// alice starts a thread by mentioning the community; a retry with the same key is the same status.
+	post := func(token, body, key string) (*http.Response, map[string]any) {
+		resp, v := b.apiJSON("POST", "/api/v1/statuses", body, token, "Idempotency-Key", key)
+		return resp, obj(v)
+	}
+	resp, st := post(alice, `{"status":"@surrey Seed swap on Saturday? #seeds","visibility":"public"}`, "k1")
+	if resp.StatusCode != 200 || !strings.Contains(st["content"].(string), "Seed swap on Saturday?") || st["visibility"] != "public" {
+		t.Fatalf("post status = %d %v", resp.StatusCode, st)
+	}
+	thread := st["id"].(string)
+	if _, again := post(alice, `{"status":"@surrey Seed swap on Saturday? #seeds"}`, "k1"); again["id"] != thread {
+		t.Errorf("a retry with the same Idempotency-Key made %v, want %s", again["id"], thread)
+	}
+	if resp, m := post(alice, "status=no+community+here", "k2"); resp.StatusCode != 422 || m["error"] == "" {
+		t.Errorf("a status mentioning no community = %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := post(bobReads, `{"status":"@surrey hi"}`, "k3"); resp.StatusCode != 403 {
+		t.Errorf("posting with a read-only token = %d", resp.StatusCode)
+	}
+	// bob answers from his app (a form, as Tusky sends it); alice hears of it.
+	resp, r1 := post(bob, url.Values{"status": {"I will bring beans"}, "in_reply_to_id": {thread}}.Encode(), "")
+	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread {
+		t.Fatalf("reply = %d %v", resp.StatusCode, r1)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/context", "", ""); len(arr(obj(v)["descendants"])) != 1 ||
+		len(arr(obj(v)["ancestors"])) != 0 {
+		t.Errorf("context = %v", v)
+	}
+	resp, v = b.apiJSON("GET", "/api/v1/notifications?types[]=mention", "", alice)
+	if notes := arr(v); resp.StatusCode != 200 || len(notes) != 1 || obj(notes[0])["type"] != "mention" ||
+		obj(obj(notes[0])["status"])["id"] != r1["id"] {
+		t.Errorf("alice's mentions = %d %v", resp.StatusCode, v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/notifications?types[]=follow", "", alice); len(arr(v)) != 0 {
+		t.Errorf("filtered to follows: %v", v)
+	}
+
+	// Favourites.
+	if _, v := b.apiJSON("POST", "/api/v1/statuses/"+thread+"/favourite", "", bob); obj(v)["favourited"] != true || obj(v)["favourites_count"] != 1.0 {
+		t.Errorf("favourite = %v", v)
+	}
+	if _, v := b.apiJSON("POST", "/api/v1/statuses/"+thread+"/unfavourite", "", bob); obj(v)["favourited"] != false || obj(v)["favourites_count"] != 0.0 {
+		t.Errorf("unfavourite = %v", v)
+	}
+
+	// Timelines: bob's home has the thread and the reply (he joined surrey); pages link on.
+	resp, v = b.apiJSON("GET", "/api/v1/timelines/home?limit=1", "", bob)
+	if home := arr(v); resp.StatusCode != 200 || len(home) != 1 || obj(home[0])["id"] != r1["id"] ||
+		!strings.Contains(resp.Header.Get("Link"), `rel="next"`) {
+		t.Fatalf("bob's home = %d %v Link %q", resp.StatusCode, v, resp.Header.Get("Link"))
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/home?max_id="+r1["id"].(string), "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != thread {
+		t.Errorf("the next page = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/public?local=true", "", ""); len(arr(v)) != 2 {
+		t.Errorf("public local timeline = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/tag/seeds", "", ""); len(arr(v)) != 1 {
+		t.Errorf("#seeds = %v", v)
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/timelines/home?max_id=9", "", bob); resp.StatusCode != 422 {
+		t.Errorf("a max_id that is no id = %d", resp.StatusCode)
+	}
+
+	// Relationships, markers, preferences, filters.
+	_, me := b.apiJSON("GET", "/api/v1/accounts/verify_credentials", "", alice)
+	if _, v := b.apiJSON("POST", "/api/v1/accounts/"+obj(me)["id"].(string)+"/follow", "", bob); obj(v)["following"] != true {
+		t.Errorf("bob following alice = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/relationships?id[]="+obj(me)["id"].(string), "", bob); len(arr(v)) != 1 ||
+		obj(arr(v)[0])["following"] != true {
+		t.Errorf("relationships = %v", v)
+	}
+	if _, v := b.apiJSON("POST", "/api/v1/markers", `{"home":{"last_read_id":"`+thread+`"}}`, bob); obj(obj(v)["home"])["last_read_id"] != thread {
+		t.Errorf("save marker = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/markers?timeline[]=home&timeline[]=notifications", "", bob); obj(obj(v)["home"])["version"] != 1.0 {
+		t.Errorf("markers = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/preferences", "", bob); obj(v)["posting:default:visibility"] != "public" {
+		t.Errorf("preferences = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v2/filters", "", bob); v == nil || len(arr(v)) != 0 {
+		t.Errorf("filters = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v2/instance", "", ""); !strings.HasPrefix(obj(v)["version"].(string), "4.2.0 (compatible; Convene") {
+		t.Errorf("instance = %v", v)
+	}
+
+	// Deleting: the author or the community's moderators; the answer carries the text for
+	// delete-and-redraft.
+	if resp, _ := b.apiJSON("DELETE", "/api/v1/statuses/"+thread, "", bob); resp.StatusCode != 403 {
+		t.Errorf("bob deleting alice's thread = %d", resp.StatusCode)
+	}
+	if resp, v := b.apiJSON("DELETE", "/api/v1/statuses/"+r1["id"].(string), "", bob); resp.StatusCode != 200 || obj(v)["text"] != "I will bring beans" {
+		t.Errorf("delete = %d %v", resp.StatusCode, v)
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/timelines/home", "", ""); resp.StatusCode != 401 {
+		t.Errorf("home without a token = %d", resp.StatusCode)
+	}
+	if resp := b.rateHeaders("/api/v1/timelines/public"); resp.Header.Get("X-RateLimit-Limit") != "300" {
+		t.Errorf("no rate limit headers: %v", resp.Header)
+	}
+}
+
+// rateHeaders makes a request and returns its answer.
+func (b *browser) rateHeaders(path string) *http.Response {
+	b.t.Helper()
+	resp, err := b.c.Get(b.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}

@@ -1,0 +1,193 @@
+package mastodon
+
+import (
+	"context"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
+)
+
+// renderer turns posts, events, actors and notifications into entities for one request's
+// viewer, remembering the accounts it has built: a timeline names the same few authors many
+// times, and each account costs a lookup and its counts.
+type renderer struct {
+	a        *API
+	ctx      context.Context
+	accounts map[string]Account // by actor IRI
+}
+
+func (a *API) renderer(ctx context.Context) *renderer {
+	return &renderer{a: a, ctx: ctx, accounts: map[string]Account{}}
+}
+
+// account is the Account of an actor.
+func (rd *renderer) account(actor service.Actor) (Account, error) {
+	iri := rd.a.svc.ActorIRI(actor)
+	if acc, ok := rd.accounts[iri]; ok {
+		return acc, nil
+	}
+	st, err := rd.a.svc.ActorStats(rd.ctx, actor)
+	if err != nil {
+		return Account{}, err
+	}
+	acc := rd.a.conv.ActorAccount(actor, st)
+	rd.accounts[iri] = acc
+	return acc, nil
+}
+
+// accountOf is the Account of the actor at iri. An actor this instance never fetched (a
+// post's author whose document failed) still gets an account, named from its IRI, so one
+// stranger does not break a timeline.
+func (rd *renderer) accountOf(iri string) (Account, error) {
+	if acc, ok := rd.accounts[iri]; ok {
+		return acc, nil
+	}
+	actor, err := rd.a.svc.FindActorByIRI(rd.ctx, iri)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		acc := rd.a.conv.RemoteAccount(unknownActor(iri))
+		rd.accounts[iri] = acc
+		return acc, nil
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return rd.account(actor)
+}
+
+// unknownActor makes what can be said of an actor from its IRI alone.
+func unknownActor(iri string) *convene.RemoteActor {
+	u, err := url.Parse(iri)
+	if err != nil {
+		return &convene.RemoteActor{ID: iri, IRI: iri, Username: iri, URL: iri}
+	}
+	name := path.Base(strings.TrimSuffix(u.Path, "/"))
+	if name == "" || name == "/" || name == "." {
+		name = u.Host
+	}
+	return &convene.RemoteActor{ID: iri, IRI: iri, Username: name, Domain: u.Host, URL: iri}
+}
+
+// mentions are the Mentions of a post's mentioned actors (space-separated IRIs).
+func (rd *renderer) mentions(iris string) ([]Mention, error) {
+	out := []Mention{}
+	for _, iri := range strings.Fields(iris) {
+		acc, err := rd.accountOf(iri)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, MentionOf(acc))
+	}
+	return out, nil
+}
+
+// posts renders posts as statuses, in order.
+func (rd *renderer) posts(posts []*convene.Post) ([]Status, error) {
+	views, err := rd.a.svc.PostViews(rd.ctx, posts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, 0, len(posts))
+	for _, p := range posts {
+		st, err := rd.post(p, views[p.ID])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error) {
+	author, err := rd.accountOf(p.AuthorIRI)
+	if err != nil {
+		return Status{}, err
+	}
+	refs := StatusRefs{Account: author, Viewer: ViewerState{Favourited: view.Liked}}
+	if refs.Mentions, err = rd.mentions(p.Mentions); err != nil {
+		return Status{}, err
+	}
+	if p.ParentID != "" {
+		if parent, err := rd.a.svc.FindPost(rd.ctx, p.ParentID); err == nil {
+			if acc, err := rd.accountOf(parent.AuthorIRI); err == nil {
+				refs.InReplyToAccountID = acc.ID
+			}
+		}
+	}
+	p.Tags = view.Tags
+	return rd.a.conv.PostStatus(p, refs), nil
+}
+
+// event renders an event as a status by its community, or its organiser when it has none.
+func (rd *renderer) event(e *convene.Event) (Status, error) {
+	by := e.CommunityIRI
+	if by == "" {
+		by = e.OrganizerIRI
+	}
+	acc, err := rd.accountOf(by)
+	if err != nil {
+		return Status{}, err
+	}
+	return rd.a.conv.EventStatus(e, StatusRefs{Account: acc, Mentions: []Mention{}}), nil
+}
+
+// timeline renders a timeline's posts and events, in order.
+func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
+	var posts []*convene.Post
+	for _, it := range items {
+		if it.Post != nil {
+			posts = append(posts, it.Post)
+		}
+	}
+	rendered, err := rd.posts(posts)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Status, len(rendered))
+	for _, st := range rendered {
+		byID[st.ID] = st
+	}
+	out := make([]Status, 0, len(items))
+	for _, it := range items {
+		if it.Post != nil {
+			out = append(out, byID[it.Post.ID])
+			continue
+		}
+		st, err := rd.event(it.Event)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// notification renders a notification with its actor and its post or event, if any.
+func (rd *renderer) notification(n *convene.Notification) (Notification, error) {
+	acc, err := rd.accountOf(n.Actor)
+	if err != nil {
+		return Notification{}, err
+	}
+	var st *Status
+	switch {
+	case n.PostID != "":
+		if p, err := rd.a.svc.FindPost(rd.ctx, n.PostID); err == nil {
+			list, err := rd.posts([]*convene.Post{p})
+			if err != nil {
+				return Notification{}, err
+			}
+			st = &list[0]
+		}
+	case n.EventID != "":
+		if e, err := rd.a.svc.FindEvent(rd.ctx, n.EventID); err == nil {
+			s, err := rd.event(e)
+			if err != nil {
+				return Notification{}, err
+			}
+			st = &s
+		}
+	}
+	return NotificationOf(n, acc, st), nil
+}
