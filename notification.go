@@ -21,7 +21,7 @@ type Notification struct {
 // pages timelines: newest first, except with MinID (the oldest newer than it, ascending).
 type NotificationFilter struct {
 	AccountID    string
-	ID           string // this one only
+	ID           string   // this one only
 	Types        []string // only these types; empty: all
 	ExcludeTypes []string
 	MaxID        string

@@ -17,14 +17,22 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/federation"
+	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/service"
 )
 
 func newTestAPI(t *testing.T) (*API, *service.Service) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Config{Store: dbtest.OpenSQLite(t), Logger: log})
-	return New(Config{Service: svc, Logger: log, Domain: "convene.test", Protocol: "https", Version: "1.2.3"}), svc
+	iris := federation.NewIRIs("https", "convene.test")
+	svc := service.New(service.Config{Store: dbtest.OpenSQLite(t), IRIs: iris, Logger: log})
+	render, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Service: svc, Logger: log, Domain: "convene.test", Protocol: "https", Version: "1.2.3",
+		IRIs: iris, Renderer: render}), svc
 }
 
 // passwordToken registers an app with scopes and returns alice's token with scope.
