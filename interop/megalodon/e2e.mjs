@@ -1,0 +1,75 @@
+// End to end through a real Mastodon client library: megalodon drives Convene's client API
+// as a Mastodon app would. Usage: node e2e.mjs BASE_URL
+// Accounts "alice" and "bob" (password "correct horse battery") and a community "surrey"
+// must exist. Every step asserts; the first failure exits 1 with what went wrong.
+import megalodon from "megalodon";
+
+// megalodon is CommonJS: its generator is the module's default export.
+const generator = megalodon.default ?? megalodon;
+
+const base = process.argv[2];
+const password = "correct horse battery";
+
+function check(cond, what, got) {
+  if (!cond) {
+    console.error(`FAIL: ${what}: ${JSON.stringify(got)}`);
+    process.exit(1);
+  }
+  console.log(`ok: ${what}`);
+}
+
+// megalodon has no password grant (Mastodon dropped it in 4.4); first-party scripts use it.
+async function passwordToken(app, username) {
+  const res = await fetch(`${base}/oauth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant_type: "password", username, password, client_id: app.client_id,
+      client_secret: app.client_secret, scope: "read write follow" }),
+  });
+  const body = await res.json();
+  check(res.status === 200 && body.token_type === "Bearer", `password grant for ${username}`, body);
+  return body.access_token;
+}
+
+const app = await generator("mastodon", base).registerApp("megalodon e2e", {
+  scopes: ["read", "write", "follow"], redirect_uris: "urn:ietf:wg:oauth:2.0:oob" });
+check(app.client_id && app.client_secret, "registered an app", app);
+
+const alice = generator("mastodon", base, await passwordToken(app, "alice"));
+const bob = generator("mastodon", base, await passwordToken(app, "bob"));
+
+const me = (await alice.verifyAccountCredentials()).data;
+check(me.username === "alice" && me.acct === "alice", "verify_credentials", me);
+
+const posted = (await alice.postStatus("@surrey Seed swap this Saturday? #seeds", { visibility: "public" })).data;
+check(posted.id && posted.content.includes("Seed swap this Saturday?"), "posted into the community", posted);
+
+const home = (await alice.getHomeTimeline({ limit: 5 })).data;
+check(home.some((s) => s.id === posted.id), "the post is on alice's home timeline", home.map((s) => s.id));
+const local = (await alice.getLocalTimeline({ limit: 5 })).data;
+check(local.some((s) => s.id === posted.id), "the post is on the local public timeline", local.map((s) => s.id));
+const pub = (await bob.getPublicTimeline({ limit: 5 })).data;
+check(pub.some((s) => s.id === posted.id), "the post is on the public timeline", pub.map((s) => s.id));
+
+// bob answers and follows alice; alice hears of both in her notifications.
+const reply = (await bob.postStatus("I will bring beans", { in_reply_to_id: posted.id })).data;
+check(reply.in_reply_to_id === posted.id, "bob replied", reply);
+const rel = (await bob.followAccount(posted.account.id)).data;
+check(rel.following === true, "bob follows alice", rel);
+const account = (await bob.getAccount(posted.account.id)).data;
+check(account.username === "alice" && account.followers_count === 1, "alice's account shows her follower", account);
+const notes = (await alice.getNotifications({ limit: 10 })).data;
+check(notes.some((n) => n.type === "mention" && n.status && n.status.id === reply.id), "alice is notified of the reply",
+  notes.map((n) => n.type));
+
+// Paging: one status at a time, through max_id, as the Link header says.
+for (let i = 0; i < 3; i++) {
+  await alice.postStatus(`@surrey Note ${i}`, { visibility: "public" });
+}
+const first = await alice.getHomeTimeline({ limit: 2 });
+check(first.data.length === 2 && /rel="next"/.test(first.headers.link), "home page 1 links onwards", first.headers.link);
+const second = (await alice.getHomeTimeline({ limit: 2, max_id: first.data[1].id })).data;
+check(second.length === 2 && second[0].id < first.data[1].id, "home page 2 is older", second.map((s) => s.id));
+const ctx = (await alice.getStatusContext(posted.id)).data;
+check(ctx.descendants.length === 1 && ctx.descendants[0].id === reply.id, "the thread's context", ctx);
+console.log("all ok");
