@@ -9,6 +9,10 @@ type TimelineFilter struct {
 	// the communities it belongs to (accepted follows), and the public posts and events of
 	// the people it follows. Empty: the public timeline, public posts and events only.
 	Home string
+	// Author keeps what this actor wrote (posts) or organises (events): a profile's statuses.
+	Author string
+	// Community keeps the threads of this community and the events it owns: a group's statuses.
+	Community string
 	// LocalOnly keeps what was made on this instance.
 	LocalOnly bool
 	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.

@@ -26,6 +26,12 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	if f.LocalOnly {
 		w.add("account_id <> ''")
 	}
+	if f.Author != "" {
+		w.add("author_iri = ?", f.Author)
+	}
+	if f.Community != "" {
+		w.add("community_iri = ? AND parent_id = ''", f.Community)
+	}
 	if f.Tag != "" {
 		w.add("id IN (SELECT post_id FROM post_tags WHERE tag = ?)", f.Tag)
 	}
@@ -55,6 +61,12 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 	}
 	if f.LocalOnly {
 		w.add("account_id <> ''")
+	}
+	if f.Author != "" {
+		w.add("organizer_iri = ?", f.Author)
+	}
+	if f.Community != "" {
+		w.add("community_iri = ?", f.Community)
 	}
 	query := `SELECT ` + eventColumns + ` FROM events` + timelineBounds(w, f)
 	var list []*convene.Event

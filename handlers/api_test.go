@@ -207,3 +207,93 @@ func (b *browser) rateHeaders(path string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
+	h, svc := newServer(t, nil)
+	mustCreateAccountH(t, svc, "alice")
+	b := newBrowser(t, h)
+	app := b.registerApp(convene.OOBRedirectURI)
+	reads := b.tokenFor(app, "alice", "read")
+	writes := b.tokenFor(app, "alice", "write")
+	id := convene.NewID()
+	routes := []struct {
+		method, path string
+		write        bool // needs a write scope; otherwise a read one
+	}{
+		{"GET", "/api/v1/accounts/verify_credentials", false},
+		{"GET", "/api/v1/accounts/relationships?id[]=" + id, false},
+		{"POST", "/api/v1/accounts/" + id + "/follow", true},
+		{"POST", "/api/v1/accounts/" + id + "/unfollow", true},
+		{"POST", "/api/v1/statuses", true},
+		{"DELETE", "/api/v1/statuses/" + id, true},
+		{"POST", "/api/v1/statuses/" + id + "/favourite", true},
+		{"POST", "/api/v1/statuses/" + id + "/unfavourite", true},
+		{"GET", "/api/v1/timelines/home", false},
+		{"GET", "/api/v1/notifications", false},
+		{"POST", "/api/v1/notifications/clear", true},
+		{"POST", "/api/v1/notifications/" + id + "/dismiss", true},
+		{"GET", "/api/v1/markers", false},
+		{"POST", "/api/v1/markers", true},
+		{"GET", "/api/v1/follow_requests", false},
+		{"GET", "/api/v1/preferences", false},
+		{"GET", "/api/v2/filters", false},
+	}
+	for _, rt := range routes {
+		if resp, v := b.apiJSON(rt.method, rt.path, "", ""); resp.StatusCode != 401 || obj(v)["error"] == "" {
+			t.Errorf("%s %s without a token = %d %v, want 401 with a JSON error", rt.method, rt.path, resp.StatusCode, v)
+		}
+		wrong := writes
+		if rt.write {
+			wrong = reads
+		}
+		if resp, _ := b.apiJSON(rt.method, rt.path, "", wrong); resp.StatusCode != 403 {
+			t.Errorf("%s %s with the other scope = %d, want 403", rt.method, rt.path, resp.StatusCode)
+		}
+	}
+	// Public reads work without a token, and a bad token is refused even there.
+	for _, path := range []string{"/api/v1/timelines/public", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
+		"/api/v2/search?q=alice"} {
+		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
+			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
+		}
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/timelines/public", "", "not-a-token"); resp.StatusCode != 401 {
+		t.Errorf("a bad token on a public read = %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestClientAPIProfilesFollowersAndSearch(t *testing.T) {
+	h, svc := newServer(t, nil)
+	mustCreateAccountH(t, svc, "alice")
+	mustCreateAccountH(t, svc, "bob")
+	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, h)
+	app := b.registerApp(convene.OOBRedirectURI)
+	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Hello #seeds"}`, alice)
+	thread := obj(v)["id"].(string)
+	aliceID := obj(obj(v)["account"])["id"].(string)
+	b.apiJSON("POST", "/api/v1/accounts/"+aliceID+"/follow", "", bob)
+
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/statuses", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != thread {
+		t.Errorf("alice's statuses = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/followers", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["username"] != "bob" {
+		t.Errorf("alice's followers = %v", v)
+	}
+	_, v = b.apiJSON("GET", "/api/v1/accounts/lookup?acct=surrey", "", "")
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+obj(v)["id"].(string)+"/statuses", "", ""); len(arr(v)) != 1 {
+		t.Errorf("surrey's statuses = %v", v)
+	}
+	for q, want := range map[string]string{"@alice": "accounts", "#seeds": "hashtags", "https://convene.test/p/" + thread: "statuses"} {
+		_, v := b.apiJSON("GET", "/api/v2/search?q="+url.QueryEscape(q), "", bob)
+		if len(arr(obj(v)[want])) != 1 {
+			t.Errorf("search %q = %v; want one in %s", q, v, want)
+		}
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/follow_requests", "", alice); v == nil || len(arr(v)) != 0 {
+		t.Errorf("follow requests = %v", v)
+	}
+}

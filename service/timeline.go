@@ -46,6 +46,18 @@ func (s *Service) PublicTimeline(ctx context.Context, q TimelineQuery) ([]Timeli
 	return s.timeline(ctx, timelineFilter(q, "", ""))
 }
 
+// ActorTimeline is what an actor shows on its profile: a person's public posts and the
+// events they organise, or a community's public threads and its events; newest first.
+func (s *Service) ActorTimeline(ctx context.Context, a Actor, q TimelineQuery) ([]TimelineItem, error) {
+	f := timelineFilter(q, "", "")
+	if a.Community != nil {
+		f.Community = s.ActorIRI(a)
+	} else {
+		f.Author = s.ActorIRI(a)
+	}
+	return s.timeline(ctx, f)
+}
+
 // TagTimeline is the public posts carrying a hashtag.
 func (s *Service) TagTimeline(ctx context.Context, tag string, q TimelineQuery) ([]TimelineItem, error) {
 	tag = strings.ToLower(strings.TrimPrefix(tag, "#"))

@@ -98,6 +98,18 @@ func TestTimelines(t *testing.T) {
 		if err != nil || !sameIDs(itemIDs(public), e.ID, kentOther, kentPublic, surreyPublic) {
 			t.Errorf("public timeline = %v, %v; want public threads and the event only", itemIDs(public), err)
 		}
+		otto, _ := x.svc.FindActorByIRI(ctx, "https://convene.test/u/otto")
+		if items, err := x.svc.ActorTimeline(ctx, otto, service.TimelineQuery{Limit: 20}); err != nil || !sameIDs(itemIDs(items), kentPublic) {
+			t.Errorf("otto's statuses = %v, %v; want his public thread only", itemIDs(items), err)
+		}
+		kentActor, _ := x.svc.FindActorByIRI(ctx, "https://convene.test/c/kent")
+		if items, err := x.svc.ActorTimeline(ctx, kentActor, service.TimelineQuery{Limit: 20}); err != nil || !sameIDs(itemIDs(items), kentOther, kentPublic) {
+			t.Errorf("kent's statuses = %v, %v; want its public threads", itemIDs(items), err)
+		}
+		surreyActor, _ := x.svc.FindActorByIRI(ctx, "https://convene.test/c/surrey")
+		if items, _ := x.svc.ActorTimeline(ctx, surreyActor, service.TimelineQuery{Limit: 20}); !sameIDs(itemIDs(items), e.ID, surreyPublic) {
+			t.Errorf("surrey's statuses = %v; want its event and public thread", itemIDs(items))
+		}
 		tagged, err := x.svc.TagTimeline(ctx, "#Seeds", service.TimelineQuery{Limit: 20})
 		if err != nil || !sameIDs(itemIDs(tagged), kentOther, kentPublic, surreyPublic) {
 			t.Errorf("#seeds = %v, %v", itemIDs(tagged), err)

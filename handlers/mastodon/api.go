@@ -28,6 +28,9 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/accounts/lookup", a.optionalAuth("read:accounts", a.handleLookup)).Methods(get)
 	api.HandleFunc("/v1/accounts/relationships", a.auth("read:follows", a.handleRelationships)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}", a.optionalAuth("read:accounts", a.handleAccount)).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/statuses", a.optionalAuth("read:statuses", a.handleAccountStatuses)).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/followers", a.optionalAuth("read:accounts", a.handleFollows(true))).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/following", a.optionalAuth("read:accounts", a.handleFollows(false))).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/follow", a.auth("write:follows", a.handleFollow)).Methods(post)
 	api.HandleFunc("/v1/accounts/{id}/unfollow", a.auth("write:follows", a.handleUnfollow)).Methods(post)
 
@@ -47,6 +50,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/notifications/{id}/dismiss", a.auth("write:notifications", a.handleDismissNotification)).Methods(post)
 	api.HandleFunc("/v1/markers", a.auth("read:statuses", a.handleMarkers)).Methods(get)
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
+	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
+	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
 	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
 	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
