@@ -1,0 +1,97 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
+)
+
+// streamMessage is one event of the streaming API.
+type streamMessage struct {
+	Stream  []string `json:"stream"`
+	Event   string   `json:"event"`
+	Payload string   `json:"payload"`
+}
+
+// TestStreamingAPIDeliversRealStatusesAndNotifications opens the WebSocket as masto.js does
+// (the token as the subprotocol) and watches the user and public:local streams while the
+// REST API posts, replies and deletes.
+func TestStreamingAPIDeliversRealStatusesAndNotifications(t *testing.T) {
+	h, svc := newServer(t, nil)
+	mustCreateAccountH(t, svc, "alice")
+	mustCreateAccountH(t, svc, "bob")
+	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, h)
+	app := b.registerApp(convene.OOBRedirectURI)
+	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	wsURL := "wss" + strings.TrimPrefix(b.srv.URL, "https") + "/api/v1/streaming?stream=user"
+	conn, resp, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: b.c, Subprotocols: []string{alice}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	if resp.Header.Get("Sec-WebSocket-Protocol") != alice {
+		t.Fatal("the token subprotocol was not echoed")
+	}
+	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"type":"subscribe","stream":"public:local"}`)); err != nil {
+		t.Fatal(err)
+	}
+	next := func(event string) streamMessage {
+		t.Helper()
+		for {
+			_, data, err := conn.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", event, err)
+			}
+			var m streamMessage
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatalf("not a stream message: %s", data)
+			}
+			if m.Event == event {
+				return m
+			}
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // let the subscription land before posting
+
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Seed swap?"}`, alice)
+	thread := obj(v)["id"].(string)
+	var status map[string]any
+	m := next("update")
+	if err := json.Unmarshal([]byte(m.Payload), &status); err != nil || status["id"] != thread || status["content"] == nil {
+		t.Fatalf("update payload = %s", m.Payload)
+	}
+	_, v = b.apiJSON("POST", "/api/v1/statuses", `{"status":"Me too","in_reply_to_id":"`+thread+`"}`, bob)
+	reply := obj(v)["id"].(string)
+	m = next("notification")
+	var note map[string]any
+	if err := json.Unmarshal([]byte(m.Payload), &note); err != nil || note["type"] != "mention" || obj(note["status"])["id"] != reply {
+		t.Fatalf("notification payload = %s", m.Payload)
+	}
+	b.apiJSON("DELETE", "/api/v1/statuses/"+reply, "", bob)
+	if m = next("delete"); m.Payload != reply {
+		t.Errorf("delete payload = %q, want the bare id %s", m.Payload, reply)
+	}
+	// Revoking the token closes the stream.
+	b.apiCall("POST", "/oauth/revoke", `{"token":"`+alice+`","client_id":"`+app.clientID+`","client_secret":"`+app.secret+`"}`, "")
+	for {
+		if _, _, err := conn.Read(ctx); err != nil {
+			if websocket.CloseStatus(err) != websocket.StatusPolicyViolation {
+				t.Errorf("after revoking, the stream ended with %v; want a policy-violation close", err)
+			}
+			break
+		}
+	}
+}
