@@ -293,6 +293,9 @@ func TestClientAPIProfilesFollowersAndSearch(t *testing.T) {
 			t.Errorf("search %q = %v; want one in %s", q, v, want)
 		}
 	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/search?q=surrey", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["group"] != true {
+		t.Errorf("accounts/search = %v", v)
+	}
 	if _, v := b.apiJSON("GET", "/api/v1/follow_requests", "", alice); v == nil || len(arr(v)) != 0 {
 		t.Errorf("follow requests = %v", v)
 	}

@@ -26,6 +26,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 
 	api.HandleFunc("/v1/accounts/verify_credentials", a.auth("read:accounts profile", a.handleVerifyCredentials)).Methods(get)
 	api.HandleFunc("/v1/accounts/lookup", a.optionalAuth("read:accounts", a.handleLookup)).Methods(get)
+	api.HandleFunc("/v1/accounts/search", a.optionalAuth("read:accounts", a.handleAccountSearch)).Methods(get)
 	api.HandleFunc("/v1/accounts/relationships", a.auth("read:follows", a.handleRelationships)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}", a.optionalAuth("read:accounts", a.handleAccount)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/statuses", a.optionalAuth("read:statuses", a.handleAccountStatuses)).Methods(get)

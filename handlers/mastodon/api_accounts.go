@@ -76,6 +76,27 @@ func (a *API) handleFollowRequests(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, []Account{})
 }
 
+// handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.
+func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	found, err := a.svc.Search(r.Context(), q.Get("q"), q.Get("resolve") == "true")
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	rd := a.renderer(r.Context())
+	out := []Account{}
+	for _, actor := range found.Actors {
+		acc, err := rd.account(actor)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		out = append(out, acc)
+	}
+	a.writeJSON(w, r, http.StatusOK, out)
+}
+
 // handleSearch serves GET /api/v2/search: accounts by handle (resolve=true looks one up
 // elsewhere), statuses by URL, hashtags in use.
 func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
