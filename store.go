@@ -21,6 +21,7 @@ type Store interface {
 	IdempotencyStore
 	TimelineStore
 	MarkerStore
+	BoostStore
 	StatsStore
 	OAuthStore
 

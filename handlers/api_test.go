@@ -137,6 +137,15 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 		t.Errorf("unfavourite = %v", v)
 	}
 
+	// Boosts: the answer is the boost, whose reblog is the thread.
+	if _, v := b.apiJSON("POST", "/api/v1/statuses/"+thread+"/reblog", "", bob); obj(obj(v)["reblog"])["id"] != thread ||
+		obj(obj(v)["reblog"])["reblogged"] != true || obj(obj(v)["reblog"])["reblogs_count"] != 1.0 || obj(obj(v)["account"])["username"] != "bob" {
+		t.Errorf("reblog = %v", v)
+	}
+	if _, v := b.apiJSON("POST", "/api/v1/statuses/"+thread+"/unreblog", "", bob); obj(v)["reblogged"] != false || obj(v)["reblogs_count"] != 0.0 {
+		t.Errorf("unreblog = %v", v)
+	}
+
 	// Timelines: bob's home has the thread and the reply (he joined surrey); pages link on.
 	resp, v = b.apiJSON("GET", "/api/v1/timelines/home?limit=1", "", bob)
 	if home := arr(v); resp.StatusCode != 200 || len(home) != 1 || obj(home[0])["id"] != r1["id"] ||
@@ -228,6 +237,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"DELETE", "/api/v1/statuses/" + id, true},
 		{"POST", "/api/v1/statuses/" + id + "/favourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/unfavourite", true},
+		{"POST", "/api/v1/statuses/" + id + "/reblog", true},
+		{"POST", "/api/v1/statuses/" + id + "/unreblog", true},
 		{"GET", "/api/v1/timelines/home", false},
 		{"GET", "/api/v1/notifications", false},
 		{"POST", "/api/v1/notifications/clear", true},

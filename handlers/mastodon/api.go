@@ -42,6 +42,9 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
 
+	api.HandleFunc("/v1/statuses/{id}/reblog", a.auth("write:statuses", a.handleReblog)).Methods(post)
+	api.HandleFunc("/v1/statuses/{id}/unreblog", a.auth("write:statuses", a.handleUnreblog)).Methods(post)
+
 	api.HandleFunc("/v1/timelines/home", a.auth("read:statuses", a.handleHomeTimeline)).Methods(get)
 	api.HandleFunc("/v1/timelines/public", a.optionalAuth("read:statuses", a.handlePublicTimeline)).Methods(get)
 	api.HandleFunc("/v1/timelines/tag/{tag}", a.optionalAuth("read:statuses", a.handleTagTimeline)).Methods(get)
@@ -291,6 +294,34 @@ func (a *API) handleFavourite(like bool) http.HandlerFunc {
 		p, err := a.svc.FindPost(ctx, id)
 		a.writePost(w, r, p, err)
 	}
+}
+
+// handleReblog boosts a post and answers with the boost, whose reblog is the post.
+func (a *API) handleReblog(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	b, p, err := a.svc.Boost(ctx, mux.Vars(r)["id"])
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	rd := a.renderer(ctx)
+	list, err := rd.posts([]*convene.Post{p})
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	me, err := rd.accountOf(a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username))
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, Boost(b.ID, b.ActivityIRI, b.CreatedAt, me, list[0]))
+}
+
+// handleUnreblog withdraws a boost and answers with the post as it now stands.
+func (a *API) handleUnreblog(w http.ResponseWriter, r *http.Request) {
+	p, err := a.svc.Unboost(r.Context(), mux.Vars(r)["id"])
+	a.writePost(w, r, p, err)
 }
 
 // --- timelines ---

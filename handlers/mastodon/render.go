@@ -105,7 +105,7 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	if err != nil {
 		return Status{}, err
 	}
-	refs := StatusRefs{Account: author, Viewer: ViewerState{Favourited: view.Liked}}
+	refs := StatusRefs{Account: author, Viewer: ViewerState{Favourited: view.Liked, Reblogged: view.Boosted}}
 	if refs.Mentions, err = rd.mentions(p.Mentions); err != nil {
 		return Status{}, err
 	}
@@ -117,7 +117,9 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 		}
 	}
 	p.Tags = view.Tags
-	return rd.a.conv.PostStatus(p, refs), nil
+	st := rd.a.conv.PostStatus(p, refs)
+	st.ReblogsCount = view.Boosts
+	return st, nil
 }
 
 // event renders an event as a status by its community, or its organiser when it has none.

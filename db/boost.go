@@ -1,0 +1,61 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convene-social/convene"
+)
+
+// CreateBoost implements convene.BoostStore.
+func (s *store) CreateBoost(ctx context.Context, b *convene.Boost) error {
+	_, err := s.execContext(ctx, `INSERT INTO boosts (id, account_id, post_id, activity_iri, created_at) VALUES (?, ?, ?, ?, ?)`,
+		b.ID, b.AccountID, b.PostID, b.ActivityIRI, b.CreatedAt.UTC())
+	if convene.ErrorCode(err) == convene.ECONFLICT {
+		return convene.Errorf(convene.ECONFLICT, "you boosted that already")
+	}
+	if err != nil {
+		return fmt.Errorf("create boost: %w", err)
+	}
+	return nil
+}
+
+// DeleteBoost implements convene.BoostStore.
+func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*convene.Boost, error) {
+	var b convene.Boost
+	err := s.inTx(ctx, func(t *store) error {
+		if err := t.getContext(ctx, &b, `SELECT id, account_id, post_id, activity_iri, created_at FROM boosts
+			WHERE account_id = ? AND post_id = ?`, accountID, postID); err != nil {
+			return notFound(err, "you did not boost that")
+		}
+		_, err := t.execContext(ctx, `DELETE FROM boosts WHERE id = ?`, b.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.CreatedAt = b.CreatedAt.UTC()
+	return &b, nil
+}
+
+// CountBoosts implements convene.BoostStore.
+func (s *store) CountBoosts(ctx context.Context, postID string) (int, error) {
+	var n int
+	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM boosts WHERE post_id = ?`, postID); err != nil {
+		return 0, fmt.Errorf("count boosts: %w", err)
+	}
+	return n, nil
+}
+
+// FindBoostedPostIDs implements convene.BoostStore.
+func (s *store) FindBoostedPostIDs(ctx context.Context, accountID string, postIDs []string) ([]string, error) {
+	if len(postIDs) == 0 {
+		return nil, nil
+	}
+	var ids []string
+	if err := s.selectContext(ctx, &ids, `SELECT post_id FROM boosts WHERE account_id = ? AND post_id IN (`+
+		placeholders(len(postIDs))+`)`, append([]any{accountID}, anys(postIDs)...)...); err != nil {
+		return nil, fmt.Errorf("find boosts: %w", err)
+	}
+	return ids, nil
+}
