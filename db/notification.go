@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -37,20 +36,9 @@ func (s *store) FindNotificationsPage(ctx context.Context, f convene.Notificatio
 	if len(f.ExcludeTypes) > 0 {
 		w.add("type NOT IN ("+placeholders(len(f.ExcludeTypes))+")", anys(f.ExcludeTypes)...)
 	}
-	order := " ORDER BY id DESC"
-	if f.MaxID != "" {
-		w.add("id < ?", f.MaxID)
-	}
-	if f.SinceID != "" {
-		w.add("id > ?", f.SinceID)
-	}
-	if f.MinID != "" {
-		w.add("id > ?", f.MinID)
-		order = " ORDER BY id"
-	}
 	var list []*convene.Notification
 	err := s.selectContext(ctx, &list, `SELECT id, account_id, type, actor_iri, post_id, event_id, created_at, read_at FROM notifications`+
-		w.String()+order+` LIMIT `+strconv.Itoa(pageLimit(f.Limit)), w.args...)
+		idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("find notifications: %w", err)
 	}

@@ -81,16 +81,23 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 
 // timelineBounds adds a timeline's id bounds to w and returns its WHERE, ORDER BY and LIMIT.
 func timelineBounds(w *where, f convene.TimelineFilter) string {
+	return idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit)
+}
+
+// idBounds pages a list by id as Mastodon's lists page: older than maxID, newer than sinceID
+// (newest first), or the ones just newer than minID (oldest first). It adds the bounds to w
+// and returns the WHERE, ORDER BY and LIMIT.
+func idBounds(w *where, maxID, sinceID, minID string, limit int) string {
 	order := " ORDER BY id DESC"
-	if f.MaxID != "" {
-		w.add("id < ?", f.MaxID)
+	if maxID != "" {
+		w.add("id < ?", maxID)
 	}
-	if f.SinceID != "" {
-		w.add("id > ?", f.SinceID)
+	if sinceID != "" {
+		w.add("id > ?", sinceID)
 	}
-	if f.MinID != "" {
-		w.add("id > ?", f.MinID)
+	if minID != "" {
+		w.add("id > ?", minID)
 		order = " ORDER BY id"
 	}
-	return w.String() + order + " LIMIT " + strconv.Itoa(pageLimit(f.Limit))
+	return w.String() + order + " LIMIT " + strconv.Itoa(pageLimit(limit))
 }

@@ -6,26 +6,11 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/handlers/mastodon"
 )
 
-// statusOf is the one map from error kinds to HTTP statuses.
-var statusOf = map[string]int{
-	convene.EINVALID:      http.StatusUnprocessableEntity,
-	convene.ENOTFOUND:     http.StatusNotFound,
-	convene.ECONFLICT:     http.StatusConflict,
-	convene.EFORBIDDEN:    http.StatusForbidden,
-	convene.EUNAUTHORIZED: http.StatusUnauthorized,
-	convene.ETOOMANY:      http.StatusTooManyRequests,
-	convene.EINTERNAL:     http.StatusInternalServerError,
-}
-
-// errorStatus returns the HTTP status for err.
-func errorStatus(err error) int {
-	if status, ok := statusOf[convene.ErrorCode(err)]; ok {
-		return status
-	}
-	return http.StatusInternalServerError
-}
+// errorStatus returns the HTTP status for err: pages and the client API share one map.
+func errorStatus(err error) int { return mastodon.ErrorStatus(err) }
 
 // Error answers a failed request: internal errors are logged in full and shown only as
 // "Internal error."; other kinds show their user-safe message.

@@ -84,15 +84,10 @@ func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(r.Context())
-	out := []Account{}
-	for _, actor := range found.Actors {
-		acc, err := rd.account(actor)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		out = append(out, acc)
+	out, err := a.renderer(r.Context()).actors(found.Actors)
+	if err != nil {
+		a.Error(w, r, err)
+		return
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
 }
@@ -115,13 +110,9 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 	out := results{Accounts: []Account{}, Statuses: []Status{}, Hashtags: []Tag{}}
 	kind := q.Get("type")
 	if kind == "" || kind == "accounts" {
-		for _, actor := range found.Actors {
-			acc, err := rd.account(actor)
-			if err != nil {
-				a.Error(w, r, err)
-				return
-			}
-			out.Accounts = append(out.Accounts, acc)
+		if out.Accounts, err = rd.actors(found.Actors); err != nil {
+			a.Error(w, r, err)
+			return
 		}
 	}
 	if kind == "" || kind == "statuses" {

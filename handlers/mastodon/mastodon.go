@@ -157,7 +157,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, status int, msg
 	a.writeJSON(w, r, status, apiError{Error: msg})
 }
 
-// statusOf maps error kinds to HTTP statuses, as package handlers does for pages.
+// statusOf is the one map from error kinds to HTTP statuses, for the API and (through
+// ErrorStatus) the web pages.
 var statusOf = map[string]int{
 	convene.EINVALID:      http.StatusUnprocessableEntity,
 	convene.ENOTFOUND:     http.StatusNotFound,
@@ -168,7 +169,8 @@ var statusOf = map[string]int{
 	convene.EINTERNAL:     http.StatusInternalServerError,
 }
 
-func errorStatus(err error) int {
+// ErrorStatus returns the HTTP status for err.
+func ErrorStatus(err error) int {
 	if status, ok := statusOf[convene.ErrorCode(err)]; ok {
 		return status
 	}
@@ -178,7 +180,7 @@ func errorStatus(err error) int {
 // Error answers a failed API request: internal errors are logged and shown as "Internal
 // error."; others show their user-safe message.
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
-	status := errorStatus(err)
+	status := ErrorStatus(err)
 	if status == http.StatusInternalServerError {
 		a.log.ErrorContext(r.Context(), "api request failed", "err", err, "path", r.URL.Path)
 	}

@@ -70,6 +70,19 @@ func unknownActor(iri string) *convene.RemoteActor {
 	return &convene.RemoteActor{ID: iri, IRI: iri, Username: name, Domain: u.Host, URL: iri}
 }
 
+// actors renders actors as accounts, in order.
+func (rd *renderer) actors(actors []service.Actor) ([]Account, error) {
+	out := make([]Account, 0, len(actors))
+	for _, actor := range actors {
+		acc, err := rd.account(actor)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, acc)
+	}
+	return out, nil
+}
+
 // mentions are the Mentions of a post's mentioned actors (space-separated IRIs).
 func (rd *renderer) mentions(iris string) ([]Mention, error) {
 	out := []Mention{}
