@@ -137,6 +137,18 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 		t.Errorf("unfavourite = %v", v)
 	}
 
+	// Editing from an app: the source comes back as written, the edit shows.
+	if _, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/source", "", alice); !strings.Contains(obj(v)["text"].(string), "Seed swap on Saturday?") {
+		t.Errorf("source = %v", v)
+	}
+	if resp, v := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"@surrey Seed swap on *Sunday* #seeds"}`, alice); resp.StatusCode != 200 ||
+		!strings.Contains(obj(v)["content"].(string), "<em>Sunday</em>") || obj(v)["edited_at"] == nil {
+		t.Errorf("edit = %d %v", resp.StatusCode, v)
+	}
+	if resp, _ := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"mine now"}`, bob); resp.StatusCode != 403 {
+		t.Errorf("bob editing alice's thread = %d", resp.StatusCode)
+	}
+
 	// Boosts: the answer is the boost, whose reblog is the thread.
 	if _, v := b.apiJSON("POST", "/api/v1/statuses/"+thread+"/reblog", "", bob); obj(obj(v)["reblog"])["id"] != thread ||
 		obj(obj(v)["reblog"])["reblogged"] != true || obj(obj(v)["reblog"])["reblogs_count"] != 1.0 || obj(obj(v)["account"])["username"] != "bob" {
@@ -235,6 +247,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/accounts/" + id + "/unfollow", true},
 		{"POST", "/api/v1/statuses", true},
 		{"DELETE", "/api/v1/statuses/" + id, true},
+		{"PUT", "/api/v1/statuses/" + id, true},
+		{"GET", "/api/v1/statuses/" + id + "/source", false},
 		{"POST", "/api/v1/statuses/" + id + "/favourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/unfavourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/reblog", true},

@@ -38,6 +38,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses", a.auth("write:statuses", a.handlePostStatus)).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}", a.optionalAuth("read:statuses", a.handleStatus)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleDeleteStatus)).Methods(http.MethodDelete)
+	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleEditStatus)).Methods(http.MethodPut)
+	api.HandleFunc("/v1/statuses/{id}/source", a.auth("read:statuses", a.handleStatusSource)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/context", a.optionalAuth("read:statuses", a.handleContext)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
@@ -253,6 +255,42 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 	deleted := list[0]
 	deleted.Text = &p.Source // for delete-and-redraft
 	a.writeJSON(w, r, http.StatusOK, deleted)
+}
+
+// handleEditStatus edits a post's text (and, for a thread, its title from spoiler_text), as
+// the author may.
+func (a *API) handleEditStatus(w http.ResponseWriter, r *http.Request) {
+	p, err := params(w, r)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	edit := service.PostEdit{}
+	if text, ok := p["status"]; ok && len(text) > 0 {
+		edit.Body = &text[0]
+	}
+	if title := p.Get("spoiler_text"); title != "" {
+		edit.Title = &title
+	}
+	post, err := a.svc.EditPost(r.Context(), mux.Vars(r)["id"], edit)
+	a.writePost(w, r, post, err)
+}
+
+// statusSource is what an app puts back in its editor: the markdown as written.
+type statusSource struct {
+	ID          string `json:"id"`
+	Text        string `json:"text"`
+	SpoilerText string `json:"spoiler_text"`
+}
+
+// handleStatusSource serves the source of a post the principal may edit.
+func (a *API) handleStatusSource(w http.ResponseWriter, r *http.Request) {
+	p, err := a.svc.PostToEdit(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, statusSource{ID: p.ID, Text: p.Source, SpoilerText: p.Title})
 }
 
 func (a *API) handleContext(w http.ResponseWriter, r *http.Request) {
