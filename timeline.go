@@ -13,8 +13,10 @@ type TimelineFilter struct {
 	Author string
 	// Community keeps the threads of this community and the events it owns: a group's statuses.
 	Community string
-	// LocalOnly keeps what was made on this instance.
-	LocalOnly bool
+	// LocalOnly keeps what was made on this instance; RemoteOnly what came from elsewhere.
+	LocalOnly, RemoteOnly bool
+	// ThreadsOnly leaves replies out (a profile's exclude_replies).
+	ThreadsOnly bool
 	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.
 	Tag string
 	// MaxID keeps items older than it; SinceID and MinID items newer. Results come newest

@@ -26,6 +26,12 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	if f.LocalOnly {
 		w.add("account_id <> ''")
 	}
+	if f.RemoteOnly {
+		w.add("account_id = ''")
+	}
+	if f.ThreadsOnly {
+		w.add("parent_id = ''")
+	}
 	if f.Author != "" {
 		w.add("author_iri = ?", f.Author)
 	}
@@ -61,6 +67,9 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 	}
 	if f.LocalOnly {
 		w.add("account_id <> ''")
+	}
+	if f.RemoteOnly {
+		w.add("account_id = ''")
 	}
 	if f.Author != "" {
 		w.add("organizer_iri = ?", f.Author)

@@ -170,6 +170,15 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if _, v := b.apiJSON("GET", "/api/v1/timelines/public?local=true", "", ""); len(arr(v)) != 2 {
 		t.Errorf("public local timeline = %v", v)
 	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/public?remote=true", "", ""); len(arr(v)) != 0 {
+		t.Errorf("remote-only public timeline = %v; nothing came from elsewhere", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/public?only_media=true", "", ""); len(arr(v)) != 0 {
+		t.Errorf("only_media = %v; no status has media", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+obj(r1["account"])["id"].(string)+"/statuses?exclude_replies=true", "", ""); len(arr(v)) != 0 {
+		t.Errorf("bob's statuses without replies = %v", v)
+	}
 	if _, v := b.apiJSON("GET", "/api/v1/timelines/tag/seeds", "", ""); len(arr(v)) != 1 {
 		t.Errorf("#seeds = %v", v)
 	}

@@ -27,7 +27,8 @@ func (i TimelineItem) ID() string {
 type TimelineQuery struct {
 	MaxID, SinceID, MinID string
 	Limit                 int
-	LocalOnly             bool
+	LocalOnly, RemoteOnly bool
+	ThreadsOnly           bool // no replies
 }
 
 // HomeTimeline is the signed-in account's home: the threads, replies and events of the
@@ -68,7 +69,7 @@ func (s *Service) TagTimeline(ctx context.Context, tag string, q TimelineQuery) 
 }
 
 func timelineFilter(q TimelineQuery, home, tag string) convene.TimelineFilter {
-	return convene.TimelineFilter{Home: home, LocalOnly: q.LocalOnly, Tag: tag,
+	return convene.TimelineFilter{Home: home, LocalOnly: q.LocalOnly, RemoteOnly: q.RemoteOnly, ThreadsOnly: q.ThreadsOnly, Tag: tag,
 		MaxID: q.MaxID, SinceID: q.SinceID, MinID: q.MinID, Limit: q.Limit}
 }
 

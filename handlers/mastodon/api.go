@@ -364,10 +364,18 @@ func (a *API) handleUnreblog(w http.ResponseWriter, r *http.Request) {
 
 // --- timelines ---
 
+// timelineQuery reads a timeline's filters: local, remote, exclude_replies.
 func timelineQuery(p Page, r *http.Request) service.TimelineQuery {
-	local := r.URL.Query().Get("local")
+	q := r.URL.Query()
+	flag := func(name string) bool { v := q.Get(name); return v == "true" || v == "1" }
 	return service.TimelineQuery{MaxID: p.MaxID, SinceID: p.SinceID, MinID: p.MinID, Limit: p.Limit,
-		LocalOnly: local == "true" || local == "1"}
+		LocalOnly: flag("local"), RemoteOnly: flag("remote"), ThreadsOnly: flag("exclude_replies")}
+}
+
+// onlyMedia: Convene stores no media, so a request for statuses with media has none.
+func onlyMedia(r *http.Request) bool {
+	v := r.URL.Query().Get("only_media")
+	return v == "true" || v == "1"
 }
 
 func (a *API) writeTimeline(w http.ResponseWriter, r *http.Request, items []service.TimelineItem, err error) {
@@ -397,7 +405,11 @@ func (a *API) handleHomeTimeline(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) handlePublicTimeline(w http.ResponseWriter, r *http.Request) {
 	if p, ok := a.pageOf(w, r, 20, 40); ok {
-		items, err := a.svc.PublicTimeline(r.Context(), timelineQuery(p, r))
+		var items []service.TimelineItem
+		var err error
+		if !onlyMedia(r) {
+			items, err = a.svc.PublicTimeline(r.Context(), timelineQuery(p, r))
+		}
 		a.writeTimeline(w, r, items, err)
 	}
 }

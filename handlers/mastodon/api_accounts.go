@@ -22,7 +22,8 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request) {
 	}
 	q := timelineQuery(p, r)
 	var items []service.TimelineItem
-	if r.URL.Query().Get("pinned") != "true" { // nothing is pinned in Convene
+	// Nothing is pinned in Convene, and no status carries media.
+	if r.URL.Query().Get("pinned") != "true" && !onlyMedia(r) {
 		items, err = a.svc.ActorTimeline(r.Context(), actor, q)
 	}
 	a.writeTimeline(w, r, items, err)
