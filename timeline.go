@@ -9,6 +9,11 @@ type TimelineFilter struct {
 	// the communities it belongs to (accepted follows), and the public posts and events of
 	// the people it follows. Empty: the public timeline, public posts and events only.
 	Home string
+	// HomeAccount is the account of Home: the members of its exclusive lists stay out of it.
+	HomeAccount string
+	// List keeps what the members of this list (people and communities) posted, as Home
+	// would show it to the list's owner (Home must be the owner).
+	List string
 	// Author keeps what this actor wrote (posts) or organises (events): a profile's statuses.
 	Author string
 	// Community keeps the threads of this community and the events it owns: a group's statuses.

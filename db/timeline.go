@@ -8,6 +8,13 @@ import (
 	"github.com/convene-social/convene"
 )
 
+// listMembers is the subquery of a list's members.
+const listMembers = `SELECT actor_iri FROM list_members WHERE list_id = ?`
+
+// exclusiveMembers is the subquery of the members of an account's exclusive lists.
+const exclusiveMembers = `SELECT m.actor_iri FROM list_members m JOIN lists l ON l.id = m.list_id
+	WHERE l.account_id = ? AND l.exclusive = ?`
+
 // followedBy is the subquery of what an actor follows (accepted follows only).
 const followedBy = `SELECT followee_iri FROM follows WHERE follower_iri = ? AND state = 'accepted'`
 
@@ -41,6 +48,13 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	if f.Tag != "" {
 		w.add("id IN (SELECT post_id FROM post_tags WHERE tag = ?)", f.Tag)
 	}
+	if f.List != "" {
+		w.add(`(author_iri IN (`+listMembers+`) OR community_iri IN (`+listMembers+`))`, f.List, f.List)
+	}
+	if f.HomeAccount != "" {
+		w.add(`NOT (author_iri IN (`+exclusiveMembers+`) OR community_iri IN (`+exclusiveMembers+`))`,
+			f.HomeAccount, true, f.HomeAccount, true)
+	}
 	query := `SELECT ` + postColumns + ` FROM posts` + timelineBounds(w, f)
 	var list []*convene.Post
 	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
@@ -73,6 +87,13 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 	}
 	if f.Author != "" {
 		w.add("organizer_iri = ?", f.Author)
+	}
+	if f.List != "" {
+		w.add(`(organizer_iri IN (`+listMembers+`) OR community_iri IN (`+listMembers+`))`, f.List, f.List)
+	}
+	if f.HomeAccount != "" {
+		w.add(`NOT (organizer_iri IN (`+exclusiveMembers+`) OR community_iri IN (`+exclusiveMembers+`))`,
+			f.HomeAccount, true, f.HomeAccount, true)
 	}
 	if f.Community != "" {
 		w.add("community_iri = ?", f.Community)

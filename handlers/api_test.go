@@ -334,3 +334,52 @@ func TestClientAPIProfilesFollowersAndSearch(t *testing.T) {
 		t.Errorf("follow requests = %v", v)
 	}
 }
+
+func TestClientAPILists(t *testing.T) {
+	h, svc := newServer(t, nil)
+	mustCreateAccountH(t, svc, "alice")
+	mustCreateAccountH(t, svc, "bob")
+	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, h)
+	app := b.registerApp(convene.OOBRedirectURI)
+	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Seeds"}`, alice)
+	thread, aliceID := obj(v)["id"].(string), obj(obj(v)["account"])["id"].(string)
+	b.apiJSON("POST", "/api/v1/accounts/"+aliceID+"/follow", "", bob)
+
+	resp, v := b.apiJSON("POST", "/api/v1/lists", `{"title":"Conveners","replies_policy":"none"}`, bob)
+	list := obj(v)
+	if resp.StatusCode != 200 || list["title"] != "Conveners" || list["replies_policy"] != "none" || list["exclusive"] != false {
+		t.Fatalf("create list = %d %v", resp.StatusCode, v)
+	}
+	lid := list["id"].(string)
+	if resp, _ := b.apiJSON("POST", "/api/v1/lists/"+lid+"/accounts", "account_ids[]="+aliceID, bob); resp.StatusCode != 200 {
+		t.Fatalf("add to list = %d", resp.StatusCode)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/lists/"+lid+"/accounts", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != aliceID {
+		t.Errorf("list accounts = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/timelines/list/"+lid, "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != thread {
+		t.Errorf("list timeline = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/lists", "", bob); len(arr(v)) != 1 {
+		t.Errorf("lists = %v", v)
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/lists/"+lid, "", alice); resp.StatusCode != 404 {
+		t.Errorf("alice reading bob's list = %d", resp.StatusCode)
+	}
+	if _, v := b.apiJSON("PUT", "/api/v1/lists/"+lid, "title=Gardeners", bob); obj(v)["title"] != "Gardeners" {
+		t.Errorf("rename = %v", v)
+	}
+	if resp, _ := b.apiJSON("DELETE", "/api/v1/lists/"+lid+"/accounts?account_ids[]="+aliceID, "", bob); resp.StatusCode != 200 {
+		t.Errorf("remove from list = %d", resp.StatusCode)
+	}
+	if resp, _ := b.apiJSON("DELETE", "/api/v1/lists/"+lid, "", bob); resp.StatusCode != 200 {
+		t.Errorf("delete list = %d", resp.StatusCode)
+	}
+	if resp, _ := b.apiJSON("GET", "/api/v1/lists", "", b.tokenFor(app, "bob", "write")); resp.StatusCode != 403 {
+		t.Errorf("reading lists without read:lists = %d", resp.StatusCode)
+	}
+}

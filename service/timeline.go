@@ -38,7 +38,9 @@ func (s *Service) HomeTimeline(ctx context.Context, q TimelineQuery) ([]Timeline
 	if p.Account == nil {
 		return nil, convene.Errorf(convene.EUNAUTHORIZED, "sign in to read your home timeline")
 	}
-	return s.timeline(ctx, timelineFilter(q, s.iris.Person(p.Account.Username), ""))
+	f := timelineFilter(q, s.iris.Person(p.Account.Username), "")
+	f.HomeAccount = p.Account.ID // the members of its exclusive lists have their own timelines
+	return s.timeline(ctx, f)
 }
 
 // PublicTimeline is every public post and listed public event this instance knows, or only

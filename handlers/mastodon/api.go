@@ -56,6 +56,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/notifications/{id}/dismiss", a.auth("write:notifications", a.handleDismissNotification)).Methods(post)
 	api.HandleFunc("/v1/markers", a.auth("read:statuses", a.handleMarkers)).Methods(get)
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
+	a.listRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
