@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -180,27 +181,9 @@ func (s *Service) pendingCrossPosts(ctx context.Context, c *convene.Community) (
 	return list, nil
 }
 
-// DescribeActor names the actor iri for a page: a person or community here, or an actor
-// elsewhere as last fetched. An actor never fetched is shown by its IRI.
+// DescribeActor is ActorName with the IRI kept and a handle always set (the IRI for an actor
+// never fetched), as the settings lists show them.
 func (s *Service) DescribeActor(ctx context.Context, iri string) ActorRef {
-	ref := ActorRef{IRI: iri, Handle: iri, URL: iri}
-	kind, name, local := s.iris.LocalActor(iri)
-	switch {
-	case local && kind == "person":
-		if a, err := s.store.FindAccountByUsername(ctx, name); err == nil {
-			ref.Handle, ref.Name = "@"+a.Username+"@"+s.iris.Domain(), a.DisplayName
-		}
-	case local && kind == "group":
-		if c, err := s.store.FindCommunityBySlug(ctx, name); err == nil {
-			ref.Handle, ref.Name = "@"+c.Slug+"@"+s.iris.Domain(), c.Name
-		}
-	case !local:
-		if a, err := s.store.FindRemoteActor(ctx, iri); err == nil {
-			ref.Handle, ref.Name, ref.URL = a.Handle(), a.Name, profileURL(a)
-		}
-	}
-	if ref.Name == "" {
-		ref.Name = ref.Handle
-	}
-	return ref
+	n := s.ActorName(ctx, iri)
+	return ActorRef{IRI: iri, Handle: cmp.Or(n.Handle, iri), Name: n.Name, URL: n.URL}
 }
