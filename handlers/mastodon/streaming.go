@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func StreamHandler(deps StreamDeps) http.HandlerFunc {
 		deps.PingInterval = 30 * time.Second
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, fromProtocol := streamToken(r)
+		token, fromProtocol := streamToken(w, r)
 		if token == "" {
 			writeStreamError(w, http.StatusUnauthorized, "The access token is missing")
 			return
@@ -140,24 +139,15 @@ func StreamHandler(deps StreamDeps) http.HandlerFunc {
 	}
 }
 
-// streamToken finds the access token and whether it came as the WebSocket subprotocol.
-func streamToken(r *http.Request) (string, bool) {
+// streamToken finds the access token and whether it came as the WebSocket subprotocol;
+// otherwise it is read as every API request reads it (bearerToken).
+func streamToken(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if h := r.Header.Get("Sec-WebSocket-Protocol"); h != "" {
 		if tok, _, _ := strings.Cut(h, ","); strings.TrimSpace(tok) != "" {
 			return strings.TrimSpace(tok), true
 		}
 	}
-	if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
-		return strings.TrimSpace(auth[7:]), false
-	}
-	return r.URL.Query().Get("access_token"), false
-}
-
-// hasScope reports whether the token grants scope, directly or through its parent (read
-// covers read:statuses).
-func hasScope(scopes []string, scope string) bool {
-	parent, _, _ := strings.Cut(scope, ":")
-	return slices.Contains(scopes, scope) || slices.Contains(scopes, parent)
+	return bearerToken(w, r), false
 }
 
 // allowed parses a stream the client asked for and checks that its token may read it: the
@@ -175,7 +165,7 @@ func (c *streamConn) allowed(name, tag string) (service.Stream, error) {
 	case service.StreamUserNotification:
 		need = "read:notifications"
 	}
-	if need != "" && !hasScope(c.scopes, need) {
+	if need != "" && !convene.HasScope(c.scopes, need) {
 		return st, convene.Errorf(convene.EFORBIDDEN, "This stream needs the %s scope", need)
 	}
 	if need != "" && c.principal.Account == nil {
@@ -275,7 +265,7 @@ func (c *streamConn) apply(req streamRequest) error {
 // skipped, and so are notifications on the user stream without the notifications scope.
 func (c *streamConn) send(ctx context.Context, d service.Delivery) error {
 	ev := d.Event
-	if ev.Kind == convene.StreamNotification && !hasScope(c.scopes, "read:notifications") {
+	if ev.Kind == convene.StreamNotification && !convene.HasScope(c.scopes, "read:notifications") {
 		return nil
 	}
 	payload := ev.PostID // a delete carries the bare id
