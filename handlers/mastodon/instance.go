@@ -2,7 +2,6 @@ package mastodon
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -259,7 +258,7 @@ func InstanceV2Handler(d InstanceDeps) http.HandlerFunc {
 			entityError(w, r, d.Logger, err)
 			return
 		}
-		entityJSON(w, http.StatusOK, d.Converter.InstanceV2(in))
+		_ = writeJSONBody(w, http.StatusOK, d.Converter.InstanceV2(in))
 	}
 }
 
@@ -271,34 +270,21 @@ func InstanceV1Handler(d InstanceDeps) http.HandlerFunc {
 			entityError(w, r, d.Logger, err)
 			return
 		}
-		entityJSON(w, http.StatusOK, d.Converter.InstanceV1(in))
+		_ = writeJSONBody(w, http.StatusOK, d.Converter.InstanceV1(in))
 	}
 }
 
 // CustomEmojisHandler serves GET /api/v1/custom_emojis: Convene has no custom emojis, and
 // Elk's and Phanpy's composers are content with an empty list.
 func CustomEmojisHandler(w http.ResponseWriter, r *http.Request) {
-	entityJSON(w, http.StatusOK, []Emoji{})
+	_ = writeJSONBody(w, http.StatusOK, []Emoji{})
 }
 
-// entityJSON writes v as a JSON answer.
-func entityJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"Internal error."}`)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
-// entityError answers a failed read of the instance endpoints. Only storage can fail there,
-// so every error is internal: logged in full, shown as "Internal error." in Mastodon's
-// {"error": …} shape, which masto.js needs to report it.
+// entityError answers a failed read of the instance endpoints: logged, and a JSON 500.
 func entityError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	log.ErrorContext(r.Context(), "mastodon instance", "err", err, "path", r.URL.Path)
-	entityJSON(w, http.StatusInternalServerError, Error{Error: "Internal error."})
+	_ = writeJSONBody(w, http.StatusInternalServerError, Error{Error: "Internal error."})
 }

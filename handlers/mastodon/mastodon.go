@@ -137,14 +137,22 @@ func (a *API) handlePreflight(w http.ResponseWriter, r *http.Request) {
 
 // writeJSON answers with v as JSON.
 func (a *API) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	if err := writeJSONBody(w, status, v); err != nil {
+		a.log.ErrorContext(r.Context(), "encode response", "err", err, "path", r.URL.Path)
+	}
+}
+
+// writeJSONBody answers with v as JSON, or with a JSON 500 when v cannot be encoded (the
+// encoding error is returned for the caller to log).
+func writeJSONBody(w http.ResponseWriter, status int, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
-		a.log.ErrorContext(r.Context(), "encode response", "err", err, "path", r.URL.Path)
 		status, body = http.StatusInternalServerError, []byte(`{"error":"Internal error."}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+	return err
 }
 
 // apiError is every error body: {"error": "…"}, plus error_description for OAuth errors.
