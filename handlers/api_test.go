@@ -116,6 +116,12 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread {
 		t.Fatalf("reply = %d %v", resp.StatusCode, r1)
 	}
+	if _, v := b.apiJSON("GET", "/nodeinfo/2.1", "", ""); obj(obj(v)["usage"])["localPosts"] != 2.0 {
+		t.Errorf("NodeInfo usage = %v; want 2 local posts", obj(v)["usage"])
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/instance", "", ""); obj(obj(v)["stats"])["status_count"] != 2.0 {
+		t.Errorf("instance stats = %v; want 2 statuses", obj(v)["stats"])
+	}
 	if _, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/context", "", ""); len(arr(obj(v)["descendants"])) != 1 ||
 		len(arr(obj(v)["ancestors"])) != 0 {
 		t.Errorf("context = %v", v)

@@ -63,7 +63,8 @@ func (s *Server) handleNodeInfo(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	doc := s.iris.NodeInfo(schema, s.version, federation.NodeInfoUsage(usage), s.svc.OpenRegistrations())
+	doc := s.iris.NodeInfo(schema, s.version, federation.NodeInfoUsage{Users: usage.Users, ActiveMonth: usage.ActiveMonth,
+		ActiveHalfyear: usage.ActiveHalfyear, LocalPosts: usage.LocalPosts}, s.svc.OpenRegistrations())
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	contentType := `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/` + schema + `#"`
 	writeJSON(w, http.StatusOK, contentType, doc)

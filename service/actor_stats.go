@@ -50,31 +50,6 @@ func (s *Service) actorStats(ctx context.Context, iri string, posts convene.Post
 	return st, nil
 }
 
-// InstanceStats are the instance-wide numbers Mastodon's v1 instance document reports.
-type InstanceStats struct {
-	Users   int // approved accounts
-	Posts   int // posts written here, tombstones excluded
-	Domains int // other servers we know actors on
-}
-
-// InstanceStats counts the instance's people, their posts and the servers it knows.
-func (s *Service) InstanceStats(ctx context.Context) (InstanceStats, error) {
-	var st InstanceStats
-	var err error
-	if st.Users, err = s.store.CountAccounts(ctx, convene.AccountFilter{State: convene.AccountApproved}); err != nil {
-		return st, err
-	}
-	n, err := s.store.CountPosts(ctx, convene.PostCountFilter{AuthorPrefix: s.iris.Person("")})
-	if err != nil {
-		return st, err
-	}
-	st.Posts = n.N
-	if st.Domains, err = s.store.CountRemoteDomains(ctx); err != nil {
-		return st, err
-	}
-	return st, nil
-}
-
 // InstanceContact is the account people may contact about the instance: an approved admin
 // (the most recently created one). ENOTFOUND before the first admin exists.
 func (s *Service) InstanceContact(ctx context.Context) (*convene.Account, error) {

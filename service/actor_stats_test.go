@@ -80,11 +80,11 @@ func TestActorAndInstanceStatsCountWhatProfilesShow(t *testing.T) {
 			t.Errorf("surrey's stats = %+v, want 3 threads (2 local, 1 remote; no replies, no tombstone) and %d followers",
 				surrey, members.Followers)
 		}
-		inst, err := x.svc.InstanceStats(ctx)
+		inst, err := x.svc.Usage(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if inst != (service.InstanceStats{Users: 3, Posts: 3, Domains: 2}) {
+		if inst.Users != 3 || inst.LocalPosts != 3 || inst.Domains != 2 {
 			t.Errorf("instance stats = %+v, want 3 users, 3 local posts, 2 remote domains", inst)
 		}
 	})

@@ -31,10 +31,12 @@ type Usage struct {
 	Users          int // approved accounts
 	ActiveMonth    int // of those, signed in within 30 days
 	ActiveHalfyear int // within 180 days
-	LocalPosts     int
+	LocalPosts     int // posts written here, tombstones excluded
+	Domains        int // other servers we know actors on
 }
 
-// Usage counts the instance's accounts and posts.
+// Usage counts the instance's accounts, posts and known servers, for NodeInfo and the
+// client API's instance documents.
 func (s *Service) Usage(ctx context.Context) (Usage, error) {
 	var u Usage
 	var err error
@@ -48,6 +50,14 @@ func (s *Service) Usage(ctx context.Context) (Usage, error) {
 	}
 	approved.ActiveSince = s.now().AddDate(0, 0, -180)
 	if u.ActiveHalfyear, err = s.store.CountAccounts(ctx, approved); err != nil {
+		return u, err
+	}
+	posts, err := s.store.CountPosts(ctx, convene.PostCountFilter{AuthorPrefix: s.iris.Person("")})
+	if err != nil {
+		return u, err
+	}
+	u.LocalPosts = posts.N
+	if u.Domains, err = s.store.CountRemoteDomains(ctx); err != nil {
 		return u, err
 	}
 	return u, nil

@@ -145,7 +145,6 @@ func CompatibleVersion(convene string) string {
 type InstanceInfo struct {
 	Settings convene.InstanceSettings // with the registration mode in force
 	Usage    service.Usage
-	Stats    service.InstanceStats
 	Contact  *Account // an admin; nil before there is one
 	Version  string   // Convene's own version
 }
@@ -209,7 +208,7 @@ func (c Converter) InstanceV1(in InstanceInfo) InstanceV1 {
 		Configuration:    configuration(), ContactAccount: in.Contact, Rules: []Rule{},
 	}
 	out.URLs.StreamingAPI = c.streamingURL()
-	out.Stats.UserCount, out.Stats.StatusCount, out.Stats.DomainCount = in.Stats.Users, in.Stats.Posts, in.Stats.Domains
+	out.Stats.UserCount, out.Stats.StatusCount, out.Stats.DomainCount = in.Usage.Users, in.Usage.LocalPosts, in.Usage.Domains
 	return out
 }
 
@@ -229,9 +228,6 @@ func instanceInfo(ctx context.Context, d InstanceDeps) (InstanceInfo, error) {
 		return in, err
 	}
 	if in.Usage, err = d.Service.Usage(ctx); err != nil {
-		return in, err
-	}
-	if in.Stats, err = d.Service.InstanceStats(ctx); err != nil {
 		return in, err
 	}
 	admin, err := d.Service.InstanceContact(ctx)
