@@ -20,8 +20,8 @@ type BoostStore interface {
 	CreateBoost(ctx context.Context, b *Boost) error
 	// DeleteBoost removes an account's boost of a post and returns it; ENOTFOUND if none.
 	DeleteBoost(ctx context.Context, accountID, postID string) (*Boost, error)
-	// CountBoosts counts a post's boosts.
-	CountBoosts(ctx context.Context, postID string) (int, error)
+	// CountBoosts counts the boosts of each of the posts (posts nobody boosted are left out).
+	CountBoosts(ctx context.Context, postIDs []string) (map[string]int, error)
 	// FindBoostedPostIDs says which of the posts the account boosted.
 	FindBoostedPostIDs(ctx context.Context, accountID string, postIDs []string) ([]string, error)
 }

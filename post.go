@@ -83,6 +83,8 @@ type PostStore interface {
 	FindPostByIRI(ctx context.Context, iri string) (*Post, error)
 	FindPosts(ctx context.Context, f PostFilter) ([]*Post, error)
 	FindPostTags(ctx context.Context, postID string) ([]string, error)
+	// FindPostsTags returns the hashtags of each of the posts, by post id.
+	FindPostsTags(ctx context.Context, postIDs []string) (map[string][]string, error)
 	// UpdatePost writes title, content, source, mentions, visibility, edited_at and tags.
 	UpdatePost(ctx context.Context, p *Post) error
 	// TombstonePost empties a post's content and marks it deleted.

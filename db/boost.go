@@ -38,13 +38,24 @@ func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*con
 	return &b, nil
 }
 
-// CountBoosts implements convene.BoostStore.
-func (s *store) CountBoosts(ctx context.Context, postID string) (int, error) {
-	var n int
-	if err := s.getContext(ctx, &n, `SELECT COUNT(*) FROM boosts WHERE post_id = ?`, postID); err != nil {
-		return 0, fmt.Errorf("count boosts: %w", err)
+// CountBoosts implements convene.BoostStore: one query for a page of posts.
+func (s *store) CountBoosts(ctx context.Context, postIDs []string) (map[string]int, error) {
+	counts := map[string]int{}
+	if len(postIDs) == 0 {
+		return counts, nil
 	}
-	return n, nil
+	var rows []struct {
+		PostID string `db:"post_id"`
+		N      int    `db:"n"`
+	}
+	if err := s.selectContext(ctx, &rows, `SELECT post_id, COUNT(*) AS n FROM boosts WHERE post_id IN (`+
+		placeholders(len(postIDs))+`) GROUP BY post_id`, anys(postIDs)...); err != nil {
+		return nil, fmt.Errorf("count boosts: %w", err)
+	}
+	for _, r := range rows {
+		counts[r.PostID] = r.N
+	}
+	return counts, nil
 }
 
 // FindBoostedPostIDs implements convene.BoostStore.

@@ -115,6 +115,26 @@ func (s *store) FindPostTags(ctx context.Context, postID string) ([]string, erro
 	return tags, nil
 }
 
+// FindPostsTags implements convene.PostStore: one query for a page of posts.
+func (s *store) FindPostsTags(ctx context.Context, postIDs []string) (map[string][]string, error) {
+	tags := map[string][]string{}
+	if len(postIDs) == 0 {
+		return tags, nil
+	}
+	var rows []struct {
+		PostID string `db:"post_id"`
+		Tag    string `db:"tag"`
+	}
+	if err := s.selectContext(ctx, &rows, `SELECT post_id, tag FROM post_tags WHERE post_id IN (`+placeholders(len(postIDs))+
+		`) ORDER BY post_id, tag`, anys(postIDs)...); err != nil {
+		return nil, fmt.Errorf("find posts' tags: %w", err)
+	}
+	for _, r := range rows {
+		tags[r.PostID] = append(tags[r.PostID], r.Tag)
+	}
+	return tags, nil
+}
+
 // UpdatePost implements convene.PostStore; the post's hashtags become p.Tags.
 func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
 	return s.inTx(ctx, func(t *store) error {

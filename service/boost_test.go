@@ -12,7 +12,7 @@ import (
 func TestBoostAndUnboost(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		x := newDiscussion(t, d, convene.PostingMembers)
-		p, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Seeds", Body: "Seeds?"})
+		p, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Seeds", Body: "Seeds? #seeds #swap"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,8 +37,9 @@ func TestBoostAndUnboost(t *testing.T) {
 		if _, _, err := x.svc.Boost(as(x.mia), members.ID); convene.ErrorCode(err) != convene.EINVALID {
 			t.Errorf("boosting a members-only thread: %v", err)
 		}
-		views, err := x.svc.PostViews(as(x.mia), []*convene.Post{p})
-		if err != nil || !views[p.ID].Boosted || views[p.ID].Boosts != 1 {
+		views, err := x.svc.PostViews(as(x.mia), []*convene.Post{p, members})
+		if err != nil || !views[p.ID].Boosted || views[p.ID].Boosts != 1 || len(views[p.ID].Tags) != 2 ||
+			views[members.ID].Boosted || views[members.ID].Boosts != 0 || len(views[members.ID].Tags) != 0 {
 			t.Errorf("views = %+v, %v", views, err)
 		}
 		if _, err := x.svc.Unboost(as(x.mia), p.ID); err != nil {

@@ -15,47 +15,56 @@ type PostView struct {
 }
 
 // PostViews gathers the hashtags and boost count of each post and whether the principal
-// likes and boosted it, asking about likes once per thread.
+// likes and boosted it: one query each for the whole page, and likes once per thread.
 func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[string]PostView, error) {
 	views := make(map[string]PostView, len(posts))
-	liked := map[string]bool{}
+	if len(posts) == 0 {
+		return views, nil
+	}
+	ids := make([]string, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	tags, err := s.store.FindPostsTags(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	boosts, err := s.store.CountBoosts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range posts {
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID]}
+	}
 	account := convene.PrincipalFrom(ctx).Account
+	if account == nil {
+		return views, nil
+	}
 	threads := map[string]bool{}
 	for _, p := range posts {
-		tags, err := s.store.FindPostTags(ctx, p.ID)
+		if threads[p.ThreadID] {
+			continue
+		}
+		threads[p.ThreadID] = true
+		liked, err := s.likedPosts(ctx, account, p.ThreadID)
 		if err != nil {
 			return nil, err
 		}
-		if account != nil && !threads[p.ThreadID] {
-			threads[p.ThreadID] = true
-			ids, err := s.likedPosts(ctx, account, p.ThreadID)
-			if err != nil {
-				return nil, err
-			}
-			for id := range ids {
-				liked[id] = true
+		for id := range liked {
+			if v, ok := views[id]; ok {
+				v.Liked = true
+				views[id] = v
 			}
 		}
-		boosts, err := s.store.CountBoosts(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		views[p.ID] = PostView{Tags: tags, Liked: liked[p.ID], Boosts: boosts}
 	}
-	if account != nil && len(posts) > 0 {
-		ids := make([]string, len(posts))
-		for i, p := range posts {
-			ids[i] = p.ID
-		}
-		boosted, err := s.store.FindBoostedPostIDs(ctx, account.ID, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range boosted {
-			v := views[id]
-			v.Boosted = true
-			views[id] = v
-		}
+	boosted, err := s.store.FindBoostedPostIDs(ctx, account.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range boosted {
+		v := views[id]
+		v.Boosted = true
+		views[id] = v
 	}
 	return views, nil
 }
