@@ -50,8 +50,8 @@ func (s *Service) FollowCommunity(ctx context.Context, slug, handle string) (*co
 	return s.followRemote(ctx, group, remote)
 }
 
-// followLocalCommunity records a follow between two communities of this instance; no
-// activity is sent, as for a member joining one.
+// followLocalCommunity records a follow of a community of this instance by a member or
+// another of its communities, under the community's follow policy; no activity is sent.
 func (s *Service) followLocalCommunity(ctx context.Context, follower string, target *convene.Community) (*convene.Follow, error) {
 	state := convene.FollowAccepted
 	if target.FollowPolicy == convene.FollowApproval {

@@ -19,14 +19,11 @@ func (s *Service) Leave(ctx context.Context, slug string) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.store.FindFollow(ctx, s.iris.Person(a.Username), s.iris.Group(c.Slug))
+	err = s.unfollow(ctx, s.iris.Person(a.Username), s.iris.Group(c.Slug))
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return convene.Errorf(convene.ENOTFOUND, "you are not a member of %s", c.Name)
 	}
-	if err != nil {
-		return err
-	}
-	return s.store.DeleteFollow(ctx, f.ID)
+	return err
 }
 
 // Membership is what a community page says about who follows the community.

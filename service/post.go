@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -475,16 +474,7 @@ func (s *Service) Join(ctx context.Context, slug string) (*convene.Follow, error
 	if err != nil {
 		return nil, err
 	}
-	state := convene.FollowAccepted
-	if c.FollowPolicy == convene.FollowApproval {
-		state = convene.FollowPending
-	}
-	now := s.timestamp()
-	f := s.newFollow(s.iris.Activity(convene.NewIDAt(now)), s.iris.Person(a.Username), s.iris.Group(c.Slug), state)
-	if err := s.store.CreateFollow(ctx, f); err != nil {
-		return nil, fmt.Errorf("join %s: %w", c.Slug, err)
-	}
-	return f, nil
+	return s.followLocalCommunity(ctx, s.iris.Person(a.Username), c)
 }
 
 // FindPostForActor returns a post as a remote actor may see it: public posts for anyone,
