@@ -37,14 +37,24 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 
 // handleSignOut ends the session.
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
-	if c, err := s.cookie(r, sessionCookie); err == nil {
-		if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
-			s.Error(w, r, err)
-			return
-		}
+	if err := s.endSession(w, r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// endSession signs the browser out, if it is signed in.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cookie(r, sessionCookie)
+	if err != nil {
+		return nil
+	}
+	if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
+		return err
 	}
 	s.clearCookie(w, sessionCookie)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }
 
 // handleSignUpForm serves /signup under the instance's registration mode.

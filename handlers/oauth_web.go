@@ -124,15 +124,3 @@ func redirectWith(w http.ResponseWriter, uri string, params url.Values, state st
 	w.WriteHeader(http.StatusFound)
 }
 
-// endSession signs the browser out, if it is signed in.
-func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.cookie(r, sessionCookie)
-	if err != nil {
-		return nil
-	}
-	if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
-		return err
-	}
-	s.clearCookie(w, sessionCookie)
-	return nil
-}

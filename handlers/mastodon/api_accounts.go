@@ -124,7 +124,7 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if kind == "" || kind == "hashtags" {
 		for _, tag := range found.Hashtags {
-			out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.base + "/tags/" + tag})
+			out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
 		}
 	}
 	a.writeJSON(w, r, http.StatusOK, out)

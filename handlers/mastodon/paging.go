@@ -20,10 +20,6 @@ type Page struct {
 	Limit   int
 }
 
-// Ascending reports whether the store should read upwards from MinID: the page adjacent to
-// it, which the answer then reverses so that it is newest first like every other.
-func (p Page) Ascending() bool { return p.MinID != "" }
-
 // ParsePage reads max_id, since_id, min_id and limit from a request's query. Ids are our
 // ULIDs; anything else is refused rather than compared as a string against them. limit
 // defaults to def and is capped at most, as Mastodon caps it (20 and 40 for timelines).
