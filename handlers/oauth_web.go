@@ -123,4 +123,3 @@ func redirectWith(w http.ResponseWriter, uri string, params url.Values, state st
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
 }
-
