@@ -120,25 +120,13 @@ func (s *Service) localCrossPostChoices(ctx context.Context, own *convene.Commun
 
 // followedCommunitiesElsewhere lists the Groups on other servers that c follows (accepted).
 func (s *Service) followedCommunitiesElsewhere(ctx context.Context, c *convene.Community) ([]CrossPostChoice, error) {
-	follows, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.Group(c.Slug),
-		State: convene.FollowAccepted, Limit: maxLandscapeCommunities})
+	groups, err := s.followedRemoteGroups(ctx, []string{s.iris.Group(c.Slug)})
 	if err != nil {
 		return nil, err
 	}
 	var out []CrossPostChoice
-	for _, f := range follows {
-		if _, _, local := s.iris.LocalActor(f.Followee); local {
-			continue
-		}
-		a, err := s.store.FindRemoteActor(ctx, f.Followee)
-		if convene.ErrorCode(err) == convene.ENOTFOUND {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if a.Type == "Group" && !a.Gone {
-			out = append(out, CrossPostChoice{IRI: a.IRI, Name: cmp.Or(a.Name, a.Username), Handle: a.Handle()})
-		}
+	for _, a := range groups {
+		out = append(out, CrossPostChoice{IRI: a.IRI, Name: cmp.Or(a.Name, a.Username), Handle: a.Handle()})
 	}
 	slices.SortFunc(out, func(a, b CrossPostChoice) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil

@@ -29,61 +29,77 @@ func (s *Service) HomeLandscape(ctx context.Context, limit int) (*HomeLandscape,
 	if err != nil {
 		return nil, err
 	}
-	l := &HomeLandscape{Communities: communities, Names: map[string]ActorName{}}
+	l := &HomeLandscape{Communities: communities}
 	if l.Followed, err = s.followedElsewhere(ctx, communities); err != nil {
 		return nil, err
 	}
 	if l.Events, err = s.UpcomingEvents(ctx, "", limit); err != nil {
 		return nil, err
 	}
-	threads, err := s.store.FindPosts(ctx, convene.PostFilter{ThreadsOnly: true, PublicOnly: true, Limit: limit})
-	if err != nil {
+	// The public timeline's threads: deleted ones are left out by the query, so a page of
+	// them is a full page.
+	if l.Threads, err = s.store.FindTimelinePosts(ctx, convene.TimelineFilter{ThreadsOnly: true, Limit: limit}); err != nil {
 		return nil, err
 	}
-	l.Threads = slices.DeleteFunc(threads, func(p *convene.Post) bool { return p.DeletedAt != nil })
+	var named []string // the communities events and threads belong to
 	for _, e := range l.Events {
-		l.Names[e.CommunityIRI] = ActorName{}
+		if e.CommunityIRI != "" {
+			named = append(named, e.CommunityIRI)
+		}
 	}
 	for _, p := range l.Threads {
-		l.Names[p.CommunityIRI] = ActorName{}
+		named = append(named, p.CommunityIRI)
 	}
-	delete(l.Names, "")
-	iris := make([]string, 0, len(l.Names))
-	for iri := range l.Names {
-		iris = append(iris, iri)
-	}
-	l.Names = s.ActorNames(ctx, iris)
+	l.Names = s.ActorNames(ctx, named)
 	return l, nil
 }
 
 // followedElsewhere lists the communities on other servers that any of ours follow.
 func (s *Service) followedElsewhere(ctx context.Context, communities []*convene.Community) ([]ActorName, error) {
-	if len(communities) == 0 {
-		return nil, nil
-	}
 	followers := make([]string, len(communities))
 	for i, c := range communities {
 		followers[i] = s.iris.Group(c.Slug)
+	}
+	groups, err := s.followedRemoteGroups(ctx, followers)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]ActorName, 0, len(groups))
+	for _, g := range groups {
+		list = append(list, remoteActorName(g))
+	}
+	slices.SortFunc(list, func(a, b ActorName) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return list, nil
+}
+
+// followedRemoteGroups lists the Groups on other servers (not gone) that any of followers
+// follow (accepted follows), each once: the home page's and the cross-post picker's
+// "communities elsewhere".
+func (s *Service) followedRemoteGroups(ctx context.Context, followers []string) ([]*convene.RemoteActor, error) {
+	if len(followers) == 0 {
+		return nil, nil
 	}
 	follows, err := s.store.FindFollows(ctx, convene.FollowFilter{Followers: followers,
 		State: convene.FollowAccepted, Limit: maxLandscapeCommunities})
 	if err != nil {
 		return nil, err
 	}
-	var list []ActorName
+	var groups []*convene.RemoteActor
 	seen := map[string]bool{}
 	for _, f := range follows {
-		if seen[f.Followee] {
+		if _, _, local := s.iris.LocalActor(f.Followee); local || seen[f.Followee] {
 			continue
 		}
 		seen[f.Followee] = true
-		if _, _, local := s.iris.LocalActor(f.Followee); local {
+		a, err := s.store.FindRemoteActor(ctx, f.Followee)
+		if convene.ErrorCode(err) == convene.ENOTFOUND {
 			continue
+		} else if err != nil {
+			return nil, err
 		}
-		if a, err := s.store.FindRemoteActor(ctx, f.Followee); err == nil && a.Type == "Group" {
-			list = append(list, remoteActorName(a))
+		if a.Type == "Group" && !a.Gone {
+			groups = append(groups, a)
 		}
 	}
-	slices.SortFunc(list, func(a, b ActorName) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	return list, nil
+	return groups, nil
 }
