@@ -33,8 +33,6 @@ type NotificationFilter struct {
 // NotificationStore keeps notifications.
 type NotificationStore interface {
 	CreateNotification(ctx context.Context, n *Notification) error
-	// FindNotifications lists an account's notifications, newest first, paged by ID.
-	FindNotifications(ctx context.Context, accountID, beforeID string, limit int) ([]*Notification, error)
 	// FindNotificationsPage lists a page of an account's notifications.
 	FindNotificationsPage(ctx context.Context, f NotificationFilter) ([]*Notification, error)
 	// DeleteNotifications dismisses an account's notification (id) or all of them (id "").

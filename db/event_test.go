@@ -552,7 +552,7 @@ func TestNotificationsCarryTheirEvent(t *testing.T) {
 			}
 			want = append([]*convene.Notification{n}, want...)
 		}
-		got, err := d.FindNotifications(ctx, alice.ID, "", 0)
+		got, err := d.FindNotificationsPage(ctx, convene.NotificationFilter{AccountID: alice.ID})
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("notifications = %+v, %v\nwant %+v", got, err, want)
 		}

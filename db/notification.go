@@ -18,11 +18,6 @@ func (s *store) CreateNotification(ctx context.Context, n *convene.Notification)
 	return nil
 }
 
-// FindNotifications implements convene.NotificationStore.
-func (s *store) FindNotifications(ctx context.Context, accountID, beforeID string, limit int) ([]*convene.Notification, error) {
-	return s.FindNotificationsPage(ctx, convene.NotificationFilter{AccountID: accountID, MaxID: beforeID, Limit: limit})
-}
-
 // FindNotificationsPage implements convene.NotificationStore.
 func (s *store) FindNotificationsPage(ctx context.Context, f convene.NotificationFilter) ([]*convene.Notification, error) {
 	w := &where{}

@@ -55,7 +55,7 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 		w.add(`NOT (author_iri IN (`+exclusiveMembers+`) OR community_iri IN (`+exclusiveMembers+`))`,
 			f.HomeAccount, true, f.HomeAccount, true)
 	}
-	query := `SELECT ` + postColumns + ` FROM posts` + timelineBounds(w, f)
+	query := `SELECT ` + postColumns + ` FROM posts` + idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit)
 	var list []*convene.Post
 	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
 		return nil, fmt.Errorf("find timeline posts: %w", err)
@@ -98,7 +98,7 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 	if f.Community != "" {
 		w.add("community_iri = ?", f.Community)
 	}
-	query := `SELECT ` + eventColumns + ` FROM events` + timelineBounds(w, f)
+	query := `SELECT ` + eventColumns + ` FROM events` + idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit)
 	var list []*convene.Event
 	if err := s.selectContext(ctx, &list, query, w.args...); err != nil {
 		return nil, fmt.Errorf("find timeline events: %w", err)
@@ -107,11 +107,6 @@ func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter
 		normalizeEvent(e)
 	}
 	return list, nil
-}
-
-// timelineBounds adds a timeline's id bounds to w and returns its WHERE, ORDER BY and LIMIT.
-func timelineBounds(w *where, f convene.TimelineFilter) string {
-	return idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit)
 }
 
 // idBounds pages a list by id as Mastodon's lists page: older than maxID, newer than sinceID

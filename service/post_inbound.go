@@ -265,7 +265,7 @@ func (s *Service) Notifications(ctx context.Context, beforeID string, limit int)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.FindNotifications(ctx, a.ID, beforeID, limit)
+	return s.store.FindNotificationsPage(ctx, convene.NotificationFilter{AccountID: a.ID, MaxID: beforeID, Limit: limit})
 }
 
 // ReceiveLike records a remote actor liking a post it may see; the like is announced to the

@@ -146,19 +146,6 @@ func idsParam(q url.Values) []string {
 	return q["id"]
 }
 
-func relationshipOf(rel service.Relationship) Relationship {
-	state := func(accepted, pending bool) convene.FollowState {
-		switch {
-		case accepted:
-			return convene.FollowAccepted
-		case pending:
-			return convene.FollowPending
-		}
-		return ""
-	}
-	return RelationshipOf(rel.ID, state(rel.Following, rel.Requested), state(rel.FollowedBy, rel.RequestedBy))
-}
-
 func (a *API) handleRelationships(w http.ResponseWriter, r *http.Request) {
 	rels, err := a.svc.Relationships(r.Context(), idsParam(r.URL.Query()))
 	if err != nil {
@@ -167,7 +154,7 @@ func (a *API) handleRelationships(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]Relationship, 0, len(rels))
 	for _, rel := range rels {
-		out = append(out, relationshipOf(rel))
+		out = append(out, RelationshipOf(rel))
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
 }
@@ -187,7 +174,7 @@ func (a *API) writeRelationship(w http.ResponseWriter, r *http.Request, rel serv
 		a.Error(w, r, err)
 		return
 	}
-	a.writeJSON(w, r, http.StatusOK, relationshipOf(rel))
+	a.writeJSON(w, r, http.StatusOK, RelationshipOf(rel))
 }
 
 // --- statuses ---

@@ -284,14 +284,10 @@ func NotificationOf(n *convene.Notification, actor Account, status *Status) Noti
 	return Notification{ID: n.ID, Type: NotificationType(n.Type), CreatedAt: NewTime(n.CreatedAt), Account: actor, Status: status}
 }
 
-// RelationshipOf is how the signed-in account stands with the account id: out is its follow
-// of that account, in that account's follow of it ("" for none).
-func RelationshipOf(id string, out, in convene.FollowState) Relationship {
-	following := out == convene.FollowAccepted
-	return Relationship{
-		ID: id, Following: following, ShowingReblogs: following, FollowedBy: in == convene.FollowAccepted,
-		Requested: out == convene.FollowPending, RequestedBy: in == convene.FollowPending,
-	}
+// RelationshipOf is how the signed-in account stands with another, as the service found it.
+func RelationshipOf(rel service.Relationship) Relationship {
+	return Relationship{ID: rel.ID, Following: rel.Following, ShowingReblogs: rel.Following, FollowedBy: rel.FollowedBy,
+		Requested: rel.Requested, RequestedBy: rel.RequestedBy}
 }
 
 // ContextOf is a thread around a status; nil lists become [].

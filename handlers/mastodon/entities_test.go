@@ -399,7 +399,7 @@ func TestNotificationsRelationshipsAndOtherEntities(t *testing.T) {
 		t.Errorf("a follow notification carries a status: %v", follow)
 	}
 
-	rel := mastodon.RelationshipOf(f.surrey.ID, convene.FollowPending, convene.FollowAccepted)
+	rel := mastodon.RelationshipOf(service.Relationship{ID: f.surrey.ID, Requested: true, FollowedBy: true})
 	m := decodeEntity(t, rel)
 	shape := map[string]string{"id": "string", "note": "string", "languages": "array|null"}
 	for _, b := range []string{"following", "showing_reblogs", "notifying", "followed_by", "blocking", "blocked_by",
@@ -410,7 +410,7 @@ func TestNotificationsRelationshipsAndOtherEntities(t *testing.T) {
 	if rel.Following || !rel.Requested || !rel.FollowedBy || rel.RequestedBy {
 		t.Errorf("relationship = %+v, want requested and followed by", rel)
 	}
-	if rel := mastodon.RelationshipOf("X", convene.FollowAccepted, ""); !rel.Following || !rel.ShowingReblogs || rel.FollowedBy {
+	if rel := mastodon.RelationshipOf(service.Relationship{ID: "X", Following: true}); !rel.Following || !rel.ShowingReblogs || rel.FollowedBy {
 		t.Errorf("relationship = %+v, want following", rel)
 	}
 
