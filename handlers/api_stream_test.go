@@ -8,9 +8,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-
-	"github.com/convene-social/convene"
-	"github.com/convene-social/convene/service"
 )
 
 // streamMessage is one event of the streaming API.
@@ -24,15 +21,8 @@ type streamMessage struct {
 // (the token as the subprotocol) and watches the user and public:local streams while the
 // REST API posts, replies and deletes.
 func TestStreamingAPIDeliversRealStatusesAndNotifications(t *testing.T) {
-	h, svc := newServer(t, nil)
-	mustCreateAccountH(t, svc, "alice")
-	mustCreateAccountH(t, svc, "bob")
-	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, h)
-	app := b.registerApp(convene.OOBRedirectURI)
-	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+	w := newAPIWorld(t)
+	b, app, alice, bob := w.b, w.app, w.alice, w.bob
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

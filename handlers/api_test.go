@@ -53,21 +53,36 @@ func (b *browser) tokenFor(app testApp, user, scope string) string {
 	return tok["access_token"].(string)
 }
 
-func obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
-func arr(v any) []any          { a, _ := v.([]any); return a }
+// apiWorld is an instance where alice owns the community surrey and bob is a member of
+// nothing yet, with a registered app in a browser and a full token for each.
+type apiWorld struct {
+	b          *browser
+	svc        *service.Service
+	app        testApp
+	alice, bob string
+}
 
-func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
+func newAPIWorld(t *testing.T) apiWorld {
+	t.Helper()
 	h, svc := newServer(t, nil)
 	mustCreateAccountH(t, svc, "alice")
 	mustCreateAccountH(t, svc, "bob")
-	operator := convene.WithOperator(context.Background())
-	if _, err := svc.CreateCommunity(operator, service.CommunityCreate{Slug: "surrey", Name: "Surrey conveners", Owner: "alice"}); err != nil {
+	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()),
+		service.CommunityCreate{Slug: "surrey", Name: "Surrey conveners", Owner: "alice"}); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, h)
 	app := b.registerApp(convene.OOBRedirectURI)
-	alice := b.tokenFor(app, "alice", "read write follow")
-	bob := b.tokenFor(app, "bob", "read write follow")
+	return apiWorld{b: b, svc: svc, app: app, alice: b.tokenFor(app, "alice", "read write follow"),
+		bob: b.tokenFor(app, "bob", "read write follow")}
+}
+
+func obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
+func arr(v any) []any          { a, _ := v.([]any); return a }
+
+func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
+	w := newAPIWorld(t)
+	b, app, alice, bob := w.b, w.app, w.alice, w.bob
 	bobReads := b.tokenFor(app, "bob", "read")
 
 	// Who am I.
@@ -303,15 +318,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 }
 
 func TestClientAPIProfilesFollowersAndSearch(t *testing.T) {
-	h, svc := newServer(t, nil)
-	mustCreateAccountH(t, svc, "alice")
-	mustCreateAccountH(t, svc, "bob")
-	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, h)
-	app := b.registerApp(convene.OOBRedirectURI)
-	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+	w := newAPIWorld(t)
+	b, alice, bob := w.b, w.alice, w.bob
 	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Hello #seeds"}`, alice)
 	thread := obj(v)["id"].(string)
 	aliceID := obj(obj(v)["account"])["id"].(string)
@@ -342,15 +350,8 @@ func TestClientAPIProfilesFollowersAndSearch(t *testing.T) {
 }
 
 func TestClientAPILists(t *testing.T) {
-	h, svc := newServer(t, nil)
-	mustCreateAccountH(t, svc, "alice")
-	mustCreateAccountH(t, svc, "bob")
-	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey", Owner: "alice"}); err != nil {
-		t.Fatal(err)
-	}
-	b := newBrowser(t, h)
-	app := b.registerApp(convene.OOBRedirectURI)
-	alice, bob := b.tokenFor(app, "alice", "read write follow"), b.tokenFor(app, "bob", "read write follow")
+	w := newAPIWorld(t)
+	b, app, alice, bob := w.b, w.app, w.alice, w.bob
 	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Seeds"}`, alice)
 	thread, aliceID := obj(v)["id"].(string), obj(obj(v)["account"])["id"].(string)
 	b.apiJSON("POST", "/api/v1/accounts/"+aliceID+"/follow", "", bob)
