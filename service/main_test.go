@@ -11,6 +11,7 @@ import (
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db"
 	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/service"
 )
 
@@ -25,7 +26,7 @@ var sharedKeys = sync.OnceValues(service.GenerateKeyPair)
 func newService(t *testing.T, d *db.DB, mode convene.RegistrationMode) *service.Service {
 	t.Helper()
 	return service.New(service.Config{
-		Store: d, Registration: mode, Now: func() time.Time { return now },
+		Store: d, IRIs: federation.NewIRIs("https", "convene.test"), Registration: mode, Now: func() time.Time { return now },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), NewKeyPair: sharedKeys,
 	})
 }
