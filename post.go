@@ -58,6 +58,13 @@ type Post struct {
 	DeletedAt    *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
 }
 
+// PostRevision is a version of a post that an edit replaced.
+type PostRevision struct {
+	Title     string    `db:"title"`
+	Content   string    `db:"content"` // HTML, as the post held it
+	CreatedAt time.Time `db:"created_at"`
+}
+
 // IsThread reports whether p starts a thread.
 func (p *Post) IsThread() bool { return p.ParentID == "" }
 
@@ -87,7 +94,10 @@ type PostStore interface {
 	FindPostsTags(ctx context.Context, postIDs []string) (map[string][]string, error)
 	// UpdatePost writes title, content, source, mentions, visibility, edited_at and tags.
 	UpdatePost(ctx context.Context, p *Post) error
-	// TombstonePost empties a post's content and marks it deleted.
+	// FindPostRevisions lists a post's earlier versions, oldest first (UpdatePost keeps one
+	// whenever the title or content changes).
+	FindPostRevisions(ctx context.Context, postID string) ([]PostRevision, error)
+	// TombstonePost empties a post's content, forgets its earlier versions and marks it deleted.
 	TombstonePost(ctx context.Context, id string, at time.Time) error
 
 	// AddLike records actorIRI liking the post once (ECONFLICT the second time).

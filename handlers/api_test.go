@@ -166,6 +166,11 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 		!strings.Contains(obj(v)["content"].(string), "<em>Sunday</em>") || obj(v)["edited_at"] == nil {
 		t.Errorf("edit = %d %v", resp.StatusCode, v)
 	}
+	if resp, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/history", "", bob); resp.StatusCode != 200 || len(arr(v)) != 2 ||
+		strings.Contains(obj(arr(v)[0])["content"].(string), "Sunday") || !strings.Contains(obj(arr(v)[1])["content"].(string), "<em>Sunday</em>") ||
+		obj(obj(arr(v)[0])["account"])["username"] != "alice" {
+		t.Errorf("history = %d %v; want the first version, then the edit", resp.StatusCode, v)
+	}
 	if resp, _ := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"mine now"}`, bob); resp.StatusCode != 403 {
 		t.Errorf("bob editing alice's thread = %d", resp.StatusCode)
 	}
