@@ -22,6 +22,7 @@ type Store interface {
 	TimelineStore
 	MarkerStore
 	BoostStore
+	BookmarkStore
 	ListStore
 	StatsStore
 	OAuthStore

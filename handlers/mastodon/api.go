@@ -45,6 +45,9 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
 
+	api.HandleFunc("/v1/statuses/{id}/bookmark", a.auth("write:bookmarks", a.handleBookmark(true))).Methods(post)
+	api.HandleFunc("/v1/statuses/{id}/unbookmark", a.auth("write:bookmarks", a.handleBookmark(false))).Methods(post)
+	api.HandleFunc("/v1/bookmarks", a.auth("read:bookmarks", a.handleBookmarks)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/reblog", a.auth("write:statuses", a.handleReblog)).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unreblog", a.auth("write:statuses", a.handleUnreblog)).Methods(post)
 
@@ -206,23 +209,22 @@ func (a *API) writePost(w http.ResponseWriter, r *http.Request, p *convene.Post,
 
 // handleStatus serves a post, or an event (which apps see as a status) by its id.
 func (a *API) handleStatus(w http.ResponseWriter, r *http.Request) {
-	ctx, id := r.Context(), mux.Vars(r)["id"]
-	p, err := a.svc.FindPost(ctx, id)
-	if convene.ErrorCode(err) == convene.ENOTFOUND {
-		e, eerr := a.svc.FindEvent(ctx, id)
-		if eerr != nil {
-			a.Error(w, r, err)
-			return
-		}
-		st, err := a.renderer(ctx).event(e)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		a.writeJSON(w, r, http.StatusOK, st)
+	item, err := a.svc.FindStatus(r.Context(), mux.Vars(r)["id"])
+	a.writeStatusItem(w, r, item, err)
+}
+
+// writeStatusItem answers with one post or event as a status.
+func (a *API) writeStatusItem(w http.ResponseWriter, r *http.Request, item service.TimelineItem, err error) {
+	if err != nil {
+		a.Error(w, r, err)
 		return
 	}
-	a.writePost(w, r, p, err)
+	list, err := a.renderer(r.Context()).timeline([]service.TimelineItem{item})
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, list[0])
 }
 
 func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {

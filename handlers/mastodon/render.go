@@ -110,7 +110,27 @@ func (rd *renderer) posts(posts []*convene.Post) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	ptrs := make([]*Status, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, rd.markBookmarks(ptrs)
+}
+
+// markBookmarks sets bookmarked on the statuses the viewer saved: one query for them all.
+func (rd *renderer) markBookmarks(statuses []*Status) error {
+	ids := make([]string, len(statuses))
+	for i, st := range statuses {
+		ids[i] = st.ID
+	}
+	saved, err := rd.a.svc.Bookmarked(rd.ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		st.Bookmarked = saved[st.ID]
+	}
+	return nil
 }
 
 func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error) {
@@ -176,7 +196,13 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	var events []*Status // posts were marked by posts
+	for i, it := range items {
+		if it.Event != nil {
+			events = append(events, &out[i])
+		}
+	}
+	return out, rd.markBookmarks(events)
 }
 
 // notification renders a notification with its actor and its post or event, if any.
