@@ -298,6 +298,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/markers", false},
 		{"POST", "/api/v1/markers", true},
 		{"GET", "/api/v1/follow_requests", false},
+		{"POST", "/api/v1/follow_requests/" + id + "/authorize", true},
+		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
 		{"GET", "/api/v2/filters", false},
 	}

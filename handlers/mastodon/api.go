@@ -62,6 +62,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
 	a.listRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
+	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
+	api.HandleFunc("/v1/follow_requests/{id}/reject", a.auth("write:follows follow", a.handleDecideFollowRequest(false))).Methods(post)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
 	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)

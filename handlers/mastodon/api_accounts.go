@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gorilla/mux"
 
@@ -70,11 +71,60 @@ func (a *API) handleFollows(followers bool) http.HandlerFunc {
 	}
 }
 
-// handleFollowRequests lists the follow requests waiting for the signed-in account. People
-// here accept follows at once (only communities approve followers, on their settings page),
-// so a person's list is empty by design, not for want of data.
+// handleFollowRequests lists the follow requests waiting for the signed-in account: people
+// here accept follows at once, so these are the requests to join the communities it
+// moderates, which a moderator can then decide from their app. Pages link by the requests'
+// own ids.
 func (a *API) handleFollowRequests(w http.ResponseWriter, r *http.Request) {
-	a.writeJSON(w, r, http.StatusOK, []Account{})
+	ctx := r.Context()
+	p, ok := a.pageOf(w, r, 40, 80)
+	if !ok {
+		return
+	}
+	follows, err := a.svc.FollowRequests(ctx, p.MaxID, p.Limit)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	rd := a.renderer(ctx)
+	out := make([]Account, 0, len(follows))
+	ids := make([]string, 0, len(follows))
+	for _, f := range follows {
+		acc, err := rd.accountOf(f.Follower)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		if !slices.ContainsFunc(out, func(o Account) bool { return o.ID == acc.ID }) { // asked two communities
+			out = append(out, acc)
+		}
+		ids = append(ids, f.ID)
+	}
+	SetLinkHeader(w, r, a.listURL(r), ids)
+	a.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleDecideFollowRequest authorizes or rejects what an account asked of the communities
+// the signed-in account moderates, and answers with the relationship to it.
+func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, id := r.Context(), mux.Vars(r)["id"]
+		actor, err := a.svc.FindActorByID(ctx, id)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		if err := a.svc.DecideFollowRequests(ctx, a.svc.ActorIRI(actor), approve); err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		rels, err := a.svc.Relationships(ctx, []string{id})
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		a.writeJSON(w, r, http.StatusOK, RelationshipOf(rels[0]))
+	}
 }
 
 // handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.
