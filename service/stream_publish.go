@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -130,12 +131,39 @@ func (s *Service) streamEvent(ctx context.Context, c streamChange) (convene.Stre
 		}
 	}
 	accounts, err := s.homeAudience(ctx, p)
+	if err != nil {
+		return ev, err
+	}
 	ev.Accounts = accounts
+	ev.Lists, err = s.listAudience(ctx, p, accounts)
 	return ev, err
 }
 
-// homeAudience lists the local accounts whose home timeline p belongs in: its author's, and
-// those of the local accounts following its community or its author.
+// listAudience lists the lists whose timeline p belongs in: those holding its author or its
+// community, owned by an account whose home it reaches (so a list never shows what its owner
+// may not read), and, for a reply, not limited to threads (replies_policy none), as
+// ListTimeline reads them.
+func (s *Service) listAudience(ctx context.Context, p *convene.Post, homes []string) ([]string, error) {
+	members := []string{p.AuthorIRI}
+	if p.CommunityIRI != "" {
+		members = append(members, p.CommunityIRI)
+	}
+	lists, err := s.store.FindListsWithMembers(ctx, members)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range lists {
+		if slices.Contains(homes, l.AccountID) && (p.ParentID == "" || l.RepliesPolicy != "none") {
+			out = append(out, l.ID)
+		}
+	}
+	return out, nil
+}
+
+// homeAudience lists the local accounts whose home timeline p belongs in: its author's, those
+// of the local accounts following its community, and for a public post those following its
+// author (FindTimelinePosts' Home rule).
 func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, error) {
 	seen := map[string]bool{}
 	var accounts []string
@@ -149,7 +177,11 @@ func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, 
 	if s.iris == nil {
 		return accounts, nil
 	}
-	for _, followee := range []string{p.CommunityIRI, p.AuthorIRI} {
+	followees := []string{p.CommunityIRI}
+	if p.Visibility == convene.VisibilityPublic {
+		followees = append(followees, p.AuthorIRI) // as the home timeline: followed people's public posts
+	}
+	for _, followee := range followees {
 		if followee == "" {
 			continue
 		}

@@ -11,3 +11,6 @@ CREATE TABLE bookmarks (
 CREATE UNIQUE INDEX bookmarks_account_post ON bookmarks (account_id, post_id);
 CREATE UNIQUE INDEX bookmarks_account_event ON bookmarks (account_id, event_id);
 CREATE INDEX bookmarks_account ON bookmarks (account_id, id);
+
+-- The list streams look up which lists hold a post's author or community.
+CREATE INDEX list_members_actor ON list_members (actor_iri);
