@@ -72,9 +72,10 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
-	AuthorIRI    string // posts by this actor (a profile's recent posts)
-	Tag          string // posts carrying this hashtag (lowercase, without '#')
-	ThreadID     string // all posts of a thread (then oldest first)
+	AuthorIRI    string   // posts by this actor (a profile's recent posts)
+	Tag          string   // posts carrying this hashtag (lowercase, without '#')
+	ThreadID     string   // all posts of a thread (then oldest first)
+	IDs          []string // these posts (a page of boosts' originals)
 	ThreadsOnly  bool
 	PublicOnly   bool
 	BeforeID     string

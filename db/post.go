@@ -82,6 +82,9 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 	if f.ThreadID != "" {
 		w.add("thread_id = ?", f.ThreadID)
 	}
+	if len(f.IDs) > 0 {
+		w.add("id IN ("+placeholders(len(f.IDs))+")", anys(f.IDs)...)
+	}
 	if f.ThreadsOnly {
 		w.add("parent_id = ''")
 	}

@@ -92,8 +92,8 @@ func (s *Service) Bookmarked(ctx context.Context, ids []string) (map[string]bool
 	return out, nil
 }
 
-// FindStatus finds the post, or else the event, with this id that the principal may see:
-// Mastodon apps know both as statuses.
+// FindStatus finds the post, event or boost with this id that the principal may see:
+// Mastodon apps know all three as statuses.
 func (s *Service) FindStatus(ctx context.Context, id string) (TimelineItem, error) {
 	p, err := s.FindPost(ctx, id)
 	if err == nil {
@@ -102,9 +102,25 @@ func (s *Service) FindStatus(ctx context.Context, id string) (TimelineItem, erro
 	if convene.ErrorCode(err) != convene.ENOTFOUND {
 		return TimelineItem{}, err
 	}
-	e, eerr := s.FindEvent(ctx, id)
-	if eerr != nil {
-		return TimelineItem{}, eerr
+	if e, err := s.FindEvent(ctx, id); convene.ErrorCode(err) != convene.ENOTFOUND {
+		return TimelineItem{Event: e}, err
 	}
-	return TimelineItem{Event: e}, nil
+	return s.findBoost(ctx, id)
+}
+
+// findBoost finds a boost, by a local account, of a post the principal may see.
+func (s *Service) findBoost(ctx context.Context, id string) (TimelineItem, error) {
+	b, err := s.store.FindBoostByID(ctx, id)
+	if err != nil {
+		return TimelineItem{}, err
+	}
+	p, err := s.FindPost(ctx, b.PostID)
+	if err != nil {
+		return TimelineItem{}, err
+	}
+	booster, err := s.store.FindAccountByID(ctx, b.AccountID)
+	if err != nil {
+		return TimelineItem{}, err
+	}
+	return TimelineItem{Post: p, Boost: b, Booster: s.iris.Person(booster.Username)}, nil
 }

@@ -84,6 +84,7 @@ type streamChange struct {
 	post         *convene.Post
 	postID       string
 	notification *convene.Notification
+	boost        *convene.Boost
 }
 
 // publishChanges tells live clients of changes that are now committed. A failure here cannot
@@ -110,6 +111,9 @@ func (s *Service) streamEvent(ctx context.Context, c streamChange) (convene.Stre
 	if c.notification != nil {
 		return convene.StreamEvent{Kind: convene.StreamNotification, NotificationID: c.notification.ID,
 			PostID: c.notification.PostID, Accounts: []string{c.notification.AccountID}}, nil
+	}
+	if c.boost != nil {
+		return s.boostStreamEvent(ctx, c)
 	}
 	p := c.post
 	if p == nil {
@@ -159,6 +163,22 @@ func (s *Service) listAudience(ctx context.Context, p *convene.Post, homes []str
 		}
 	}
 	return out, nil
+}
+
+// boostStreamEvent is a boost made or withdrawn: it belongs in the home timelines of its
+// booster and of the local accounts following them (not in public streams, as on Mastodon).
+func (s *Service) boostStreamEvent(ctx context.Context, c streamChange) (convene.StreamEvent, error) {
+	ev := convene.StreamEvent{Kind: c.kind, PostID: c.boost.ID, Accounts: []string{c.boost.AccountID}}
+	booster, err := s.store.FindAccountByID(ctx, c.boost.AccountID)
+	if err != nil || s.iris == nil {
+		return ev, err
+	}
+	err = s.eachLocalFollower(ctx, s.iris.Person(booster.Username), func(id string) {
+		if id != booster.ID {
+			ev.Accounts = append(ev.Accounts, id)
+		}
+	})
+	return ev, err
 }
 
 // homeAudience lists the local accounts whose home timeline p belongs in: its author's, those
@@ -307,6 +327,23 @@ func (st *streamStore) CreatePost(ctx context.Context, p *convene.Post) error {
 	cp := *p
 	st.note(ctx, streamChange{kind: convene.StreamUpdate, post: &cp})
 	return nil
+}
+
+func (st *streamStore) CreateBoost(ctx context.Context, b *convene.Boost) error {
+	if err := st.Store.CreateBoost(ctx, b); err != nil {
+		return err
+	}
+	cb := *b
+	st.note(ctx, streamChange{kind: convene.StreamUpdate, boost: &cb})
+	return nil
+}
+
+func (st *streamStore) DeleteBoost(ctx context.Context, accountID, postID string) (*convene.Boost, error) {
+	b, err := st.Store.DeleteBoost(ctx, accountID, postID)
+	if err == nil {
+		st.note(ctx, streamChange{kind: convene.StreamDelete, boost: b})
+	}
+	return b, err
 }
 
 func (st *streamStore) UpdatePost(ctx context.Context, p *convene.Post) error {

@@ -335,18 +335,8 @@ func (a *API) handleReblog(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(ctx)
-	list, err := rd.posts([]*convene.Post{p})
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	me, err := rd.accountOf(a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username))
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	a.writeJSON(w, r, http.StatusOK, Boost(b.ID, b.ActivityIRI, b.CreatedAt, me, list[0]))
+	me := a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username)
+	a.writeStatusItem(w, r, service.TimelineItem{Post: p, Boost: b, Booster: me}, nil)
 }
 
 // handleUnreblog withdraws a boost and answers with the post as it now stands.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -172,7 +173,7 @@ func (rd *renderer) event(e *convene.Event) (Status, error) {
 func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	var posts []*convene.Post
 	for _, it := range items {
-		if it.Post != nil {
+		if it.Post != nil && !slices.ContainsFunc(posts, func(p *convene.Post) bool { return p.ID == it.Post.ID }) {
 			posts = append(posts, it.Post)
 		}
 	}
@@ -186,6 +187,14 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	}
 	out := make([]Status, 0, len(items))
 	for _, it := range items {
+		if it.Boost != nil {
+			booster, err := rd.accountOf(it.Booster)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Boost(it.Boost.ID, it.Boost.ActivityIRI, it.Boost.CreatedAt, booster, byID[it.Post.ID]))
+			continue
+		}
 		if it.Post != nil {
 			out = append(out, byID[it.Post.ID])
 			continue
