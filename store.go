@@ -23,6 +23,7 @@ type Store interface {
 	MarkerStore
 	BoostStore
 	BookmarkStore
+	SearchStore
 	ListStore
 	StatsStore
 	OAuthStore

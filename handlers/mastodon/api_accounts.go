@@ -2,7 +2,9 @@ package mastodon
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -127,10 +129,17 @@ func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
 	}
 }
 
+// searchQuery reads a search's parameters: q, type, resolve, limit (default 20, at most 40)
+// and offset.
+func searchQuery(q url.Values, kind string) service.SearchQuery {
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	return service.SearchQuery{Q: q.Get("q"), Type: kind, Resolve: q.Get("resolve") == "true", Limit: limit, Offset: offset}
+}
+
 // handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.
 func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	found, err := a.svc.Search(r.Context(), q.Get("q"), q.Get("resolve") == "true")
+	found, err := a.svc.Search(r.Context(), searchQuery(r.URL.Query(), "accounts"))
 	if err != nil {
 		a.Error(w, r, err)
 		return
@@ -143,11 +152,11 @@ func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, out)
 }
 
-// handleSearch serves GET /api/v2/search: accounts by handle (resolve=true looks one up
-// elsewhere), statuses by URL, hashtags in use.
+// handleSearch serves GET /api/v2/search: accounts by handle or name (resolve=true looks a
+// handle up elsewhere), statuses by URL or text, hashtags in use.
 func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	found, err := a.svc.Search(r.Context(), q.Get("q"), q.Get("resolve") == "true")
+	found, err := a.svc.Search(r.Context(), searchQuery(q, q.Get("type")))
 	if err != nil {
 		a.Error(w, r, err)
 		return
@@ -158,24 +167,17 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Statuses []Status  `json:"statuses"`
 		Hashtags []Tag     `json:"hashtags"`
 	}
-	out := results{Accounts: []Account{}, Statuses: []Status{}, Hashtags: []Tag{}}
-	kind := q.Get("type")
-	if kind == "" || kind == "accounts" {
-		if out.Accounts, err = rd.actors(found.Actors); err != nil {
-			a.Error(w, r, err)
-			return
-		}
+	out := results{Hashtags: []Tag{}}
+	if out.Accounts, err = rd.actors(found.Actors); err != nil {
+		a.Error(w, r, err)
+		return
 	}
-	if kind == "" || kind == "statuses" {
-		if out.Statuses, err = rd.posts(found.Posts); err != nil {
-			a.Error(w, r, err)
-			return
-		}
+	if out.Statuses, err = rd.posts(found.Posts); err != nil {
+		a.Error(w, r, err)
+		return
 	}
-	if kind == "" || kind == "hashtags" {
-		for _, tag := range found.Hashtags {
-			out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
-		}
+	for _, tag := range found.Hashtags {
+		out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
 }
