@@ -128,8 +128,8 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	}
 	// bob answers from his app (a form, as Tusky sends it); alice hears of it.
 	resp, r1 := post(bob, url.Values{"status": {"I will bring beans"}, "in_reply_to_id": {thread}}.Encode(), "")
-	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread {
-		t.Fatalf("reply = %d %v", resp.StatusCode, r1)
+	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread || r1["in_reply_to_account_id"] != obj(st["account"])["id"] {
+		t.Fatalf("reply = %d %v; want it to answer alice's thread", resp.StatusCode, r1)
 	}
 	if _, v := b.apiJSON("GET", "/nodeinfo/2.1", "", ""); obj(obj(v)["usage"])["localPosts"] != 2.0 {
 		t.Errorf("NodeInfo usage = %v; want 2 local posts", obj(v)["usage"])

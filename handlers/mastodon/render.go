@@ -143,12 +143,12 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	if refs.Mentions, err = rd.mentions(p.Mentions); err != nil {
 		return Status{}, err
 	}
-	if p.ParentID != "" {
-		if parent, err := rd.a.svc.FindPost(rd.ctx, p.ParentID); err == nil {
-			if acc, err := rd.accountOf(parent.AuthorIRI); err == nil {
-				refs.InReplyToAccountID = acc.ID
-			}
+	if view.ParentAuthor != "" {
+		acc, err := rd.accountOf(view.ParentAuthor)
+		if err != nil {
+			return Status{}, err
 		}
+		refs.InReplyToAccountID = acc.ID
 	}
 	p.Tags = view.Tags
 	st := rd.a.conv.PostStatus(p, refs)
