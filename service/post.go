@@ -433,6 +433,48 @@ func (s *Service) canSee(ctx context.Context, c *convene.Community, p *convene.P
 	return s.isMember(ctx, c, s.iris.Person(pr.Account.Username))
 }
 
+// VisiblePosts loads the posts with these ids that the principal may see, with one query
+// (and one membership check per community of a members-only post among them).
+func (s *Service) VisiblePosts(ctx context.Context, ids []string) ([]*convene.Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	posts, err := s.store.FindPosts(ctx, convene.PostFilter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	seeing := map[string]bool{} // by community id, for members-only posts
+	visible := posts[:0]
+	for _, p := range posts {
+		if p.Visibility != convene.VisibilityPublic {
+			sees, known := seeing[p.CommunityID]
+			if !known {
+				if sees, err = s.seesMembersOnly(ctx, p); err != nil {
+					return nil, err
+				}
+				seeing[p.CommunityID] = sees
+			}
+			if !sees {
+				continue
+			}
+		}
+		visible = append(visible, p)
+	}
+	return visible, nil
+}
+
+// seesMembersOnly reports whether the principal may see members-only posts where p is.
+func (s *Service) seesMembersOnly(ctx context.Context, p *convene.Post) (bool, error) {
+	if p.CommunityID == "" {
+		return false, nil
+	}
+	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return false, err
+	}
+	return s.canSee(ctx, c, p)
+}
+
 // FindPost returns a post the principal may see.
 func (s *Service) FindPost(ctx context.Context, id string) (*convene.Post, error) {
 	p, _, err := s.visiblePost(ctx, id)

@@ -438,16 +438,14 @@ func (a *API) handleNotifications(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(r.Context())
-	out := make([]Notification, 0, len(list))
-	ids := make([]string, 0, len(list))
-	for _, n := range list {
-		nn, err := rd.notification(n)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		out, ids = append(out, nn), append(ids, n.ID)
+	out, err := a.renderer(r.Context()).notifications(list)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	ids := make([]string, len(list))
+	for i, n := range list {
+		ids[i] = n.ID
 	}
 	SetLinkHeader(w, r, a.listURL(r), ids)
 	a.writeJSON(w, r, http.StatusOK, out)
