@@ -24,6 +24,7 @@ type Store interface {
 	BoostStore
 	BookmarkStore
 	SearchStore
+	DirectoryStore
 	ListStore
 	StatsStore
 	OAuthStore

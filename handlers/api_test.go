@@ -301,6 +301,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/follow_requests/" + id + "/authorize", true},
 		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
+		{"GET", "/api/v1/suggestions", false},
+		{"GET", "/api/v2/suggestions", false},
 		{"GET", "/api/v2/filters", false},
 	}
 	for _, rt := range routes {
@@ -316,7 +318,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		}
 	}
 	// Public reads work without a token, and a bad token is refused even there.
-	for _, path := range []string{"/api/v1/timelines/public", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
+	for _, path := range []string{"/api/v1/timelines/public", "/api/v1/directory", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
 		"/api/v2/search?q=alice"} {
 		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
 			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
