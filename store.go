@@ -25,6 +25,7 @@ type Store interface {
 	BookmarkStore
 	SearchStore
 	DirectoryStore
+	TrendStore
 	ListStore
 	StatsStore
 	OAuthStore

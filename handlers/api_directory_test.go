@@ -48,3 +48,27 @@ func TestClientAPIDirectoryAndSuggestions(t *testing.T) {
 		t.Errorf("suggestions without a token = %d", resp.StatusCode)
 	}
 }
+
+func TestClientAPITrends(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice, bob := w.b, w.alice, w.bob
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Apple day #apples"}`, alice)
+	thread := obj(v)["id"].(string)
+	b.apiJSON("POST", "/api/v1/statuses/"+thread+"/favourite", "", bob)
+
+	resp, v := b.apiJSON("GET", "/api/v1/trends/tags", "", "")
+	tags := arr(v)
+	if resp.StatusCode != 200 || len(tags) != 1 || obj(tags[0])["name"] != "apples" || len(arr(obj(tags[0])["history"])) != 7 ||
+		obj(arr(obj(tags[0])["history"])[0])["uses"] != "1" {
+		t.Errorf("trends/tags = %d %v", resp.StatusCode, v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/trends", "", ""); len(arr(v)) != 1 {
+		t.Errorf("trends = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/trends/statuses", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != thread {
+		t.Errorf("trends/statuses = %v", v)
+	}
+	if resp, v := b.apiJSON("GET", "/api/v1/trends/links", "", ""); resp.StatusCode != 200 || v == nil || len(arr(v)) != 0 {
+		t.Errorf("trends/links = %d %v", resp.StatusCode, v)
+	}
+}
