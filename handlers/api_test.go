@@ -302,6 +302,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
 		{"GET", "/api/v1/suggestions", false},
+		{"GET", "/api/v1/accounts/" + id + "/lists", false},
 		{"GET", "/api/v2/suggestions", false},
 		{"GET", "/api/v2/filters", false},
 	}
@@ -376,6 +377,12 @@ func TestClientAPILists(t *testing.T) {
 	lid := list["id"].(string)
 	if resp, _ := b.apiJSON("POST", "/api/v1/lists/"+lid+"/accounts", "account_ids[]="+aliceID, bob); resp.StatusCode != 200 {
 		t.Fatalf("add to list = %d", resp.StatusCode)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != lid {
+		t.Errorf("bob's lists holding alice = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", alice); len(arr(v)) != 0 {
+		t.Errorf("alice's lists holding herself = %v; bob's list is his", v)
 	}
 	if _, v := b.apiJSON("GET", "/api/v1/lists/"+lid+"/accounts", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != aliceID {
 		t.Errorf("list accounts = %v", v)

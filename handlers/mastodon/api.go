@@ -32,6 +32,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/accounts/{id}/statuses", a.optionalAuth("read:statuses", a.handleAccountStatuses)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/followers", a.optionalAuth("read:accounts", a.handleFollows(true))).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/following", a.optionalAuth("read:accounts", a.handleFollows(false))).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/lists", a.auth("read:lists", a.handleAccountLists)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/follow", a.auth("write:follows", a.handleFollow)).Methods(post)
 	api.HandleFunc("/v1/accounts/{id}/unfollow", a.auth("write:follows", a.handleUnfollow)).Methods(post)
 
@@ -41,6 +42,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleEditStatus)).Methods(http.MethodPut)
 	api.HandleFunc("/v1/statuses/{id}/source", a.auth("read:statuses", a.handleStatusSource)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/history", a.optionalAuth("read:statuses", a.handleStatusHistory)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/favourited_by", a.optionalAuth("read:accounts", a.handleFavouritedBy)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/reblogged_by", a.optionalAuth("read:accounts", a.handleRebloggedBy)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/context", a.optionalAuth("read:statuses", a.handleContext)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/convene-social/convene/service"
+	"github.com/gorilla/mux"
 )
 
 // Suggestion is an account suggested to follow (Mastodon's v2 suggestions).
@@ -73,4 +74,18 @@ func (a *API) writeActors(w http.ResponseWriter, r *http.Request, actors []servi
 		return
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleFavouritedBy serves GET /api/v1/statuses/:id/favourited_by (limit 40, at most 80).
+func (a *API) handleFavouritedBy(w http.ResponseWriter, r *http.Request) {
+	limit, _ := limitOffset(r, 40, 80)
+	actors, err := a.svc.Likers(r.Context(), mux.Vars(r)["id"], limit)
+	a.writeActors(w, r, actors, err)
+}
+
+// handleRebloggedBy serves GET /api/v1/statuses/:id/reblogged_by (limit 40, at most 80).
+func (a *API) handleRebloggedBy(w http.ResponseWriter, r *http.Request) {
+	limit, _ := limitOffset(r, 40, 80)
+	actors, err := a.svc.Boosters(r.Context(), mux.Vars(r)["id"], limit)
+	a.writeActors(w, r, actors, err)
 }
