@@ -1,8 +1,8 @@
 package service
 
 import (
-	"slices"
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
