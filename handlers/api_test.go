@@ -123,6 +123,9 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp, m := post(alice, "status=no+community+here", "k2"); resp.StatusCode != 422 || m["error"] == "" {
 		t.Errorf("a status mentioning no community = %d %v", resp.StatusCode, m)
 	}
+	if resp, m := post(alice, `{"status":"@surrey later","scheduled_at":"2030-01-01T00:00:00Z"}`, "k4"); resp.StatusCode != 422 || m["error"] == "" {
+		t.Errorf("a scheduled status = %d %v; Convene cannot schedule, so it must not post now", resp.StatusCode, m)
+	}
 	if resp, _ := post(bobReads, `{"status":"@surrey hi"}`, "k3"); resp.StatusCode != 403 {
 		t.Errorf("posting with a read-only token = %d", resp.StatusCode)
 	}
@@ -305,6 +308,10 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/accounts/" + id + "/lists", false},
 		{"GET", "/api/v2/suggestions", false},
 		{"GET", "/api/v2/filters", false},
+		{"GET", "/api/v1/announcements", false},
+		{"GET", "/api/v1/conversations", false},
+		{"GET", "/api/v1/scheduled_statuses", false},
+		{"GET", "/api/v1/followed_tags", false},
 	}
 	for _, rt := range routes {
 		if resp, v := b.apiJSON(rt.method, rt.path, "", ""); resp.StatusCode != 401 || obj(v)["error"] == "" {

@@ -76,8 +76,12 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v2/suggestions", a.auth("read", a.handleSuggestionsV2)).Methods(get)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
-	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
-	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
+	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/announcements", a.auth("read", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/conversations", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/scheduled_statuses", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/followed_tags", a.auth("read:follows", a.handleEmptyList)).Methods(get)
 }
 
 // withRateLimit applies Mastodon's limits: per token when the request carries one, per
@@ -199,6 +203,10 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
+		return
+	}
+	if p.Get("scheduled_at") != "" {
+		a.Error(w, r, convene.Errorf(convene.EINVALID, "Convene does not schedule posts: leave scheduled_at out to post now"))
 		return
 	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
@@ -535,7 +543,10 @@ func (a *API) handlePreferences(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleNoFilters: Convene has no keyword filters, so every account's list is empty.
-func (a *API) handleNoFilters(w http.ResponseWriter, r *http.Request) {
+// handleEmptyList answers the lists of things Convene does not have, so that apps' screens
+// for them show nothing instead of an error: keyword filters, announcements, direct
+// conversations (direct posts are refused), scheduled posts (scheduled_at is refused) and
+// followed hashtags.
+func (a *API) handleEmptyList(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, []struct{}{})
 }
