@@ -410,20 +410,12 @@ func (s *Service) threadRightsOfPrincipal(ctx context.Context) (*threadRights, e
 	for iri := range moderated {
 		rights.moderates[iri] = true
 	}
-	for before := ""; ; {
-		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.Person(p.Account.Username),
-			State: convene.FollowAccepted, BeforeID: before, Limit: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range list {
+	err = s.eachFollow(ctx, convene.FollowFilter{Follower: s.iris.Person(p.Account.Username), State: convene.FollowAccepted},
+		func(f *convene.Follow) error {
 			rights.memberOf[f.Followee] = true
-		}
-		if len(list) < 200 {
-			return rights, nil
-		}
-		before = list[len(list)-1].ID
-	}
+			return nil
+		})
+	return rights, err
 }
 
 // isMember reports whether actor follows the community and was accepted.
