@@ -12,6 +12,7 @@ type PostView struct {
 	Liked   bool     // the principal likes it
 	Boosted bool     // the principal boosted it
 	Boosts  int      // how many boosted it here
+	Poll    *PollView
 }
 
 // PostViews gathers the hashtags and boost count of each post and whether the principal
@@ -33,8 +34,12 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	polls, err := s.pollViews(ctx, posts)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], Poll: polls[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {
