@@ -122,7 +122,7 @@ func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v 
 	}
 	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author, Tags: rp.Tags,
 		Mentions: strings.Join(rp.Mentions, " "), Poll: rp.Poll,
-		Content:  rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
+		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
 }
 
 // remoteTitle is the Note's name, or else its first line without the mentions that
