@@ -292,6 +292,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/follow_requests", false},
 		{"GET", "/api/v1/preferences", false},
 		{"GET", "/api/v2/filters", false},
+		{"POST", "/api/v1/polls/" + id + "/votes", true},
 	}
 	for _, rt := range routes {
 		if resp, v := b.apiJSON(rt.method, rt.path, "", ""); resp.StatusCode != 401 || obj(v)["error"] == "" {
@@ -310,6 +311,12 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		"/api/v2/search?q=alice"} {
 		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
 			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
+		}
+	}
+	// Reads that work anonymously still check the scope of a token that is sent.
+	for _, path := range []string{"/api/v1/polls/" + id, "/api/v1/statuses/" + id} {
+		if resp, _ := b.apiJSON("GET", path, "", writes); resp.StatusCode != 403 {
+			t.Errorf("GET %s with a write-only token = %d, want 403", path, resp.StatusCode)
 		}
 	}
 	if resp, _ := b.apiJSON("GET", "/api/v1/timelines/public", "", "not-a-token"); resp.StatusCode != 401 {

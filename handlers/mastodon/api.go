@@ -57,6 +57,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/markers", a.auth("read:statuses", a.handleMarkers)).Methods(get)
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
 	a.listRoutes(api)
+	a.pollRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
@@ -185,8 +186,14 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
+	poll, err := pollParam(p)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
-		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key")})
+		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
+		Poll: poll})
 	a.writePost(w, r, post, err)
 }
 
