@@ -80,6 +80,11 @@ func (s *Service) FindPoll(ctx context.Context, id string) (*PollView, error) {
 	return nil, convene.Errorf(convene.ENOTFOUND, "poll not found")
 }
 
+// PollViews returns the polls of those posts that have one, as the principal sees them.
+func (s *Service) PollViews(ctx context.Context, posts []*convene.Post) (map[string]*PollView, error) {
+	return s.pollViews(ctx, posts)
+}
+
 // pollViews gathers the polls of a page of posts and the principal's votes in them: two
 // queries for the polls and one for the votes, whatever the page's length.
 func (s *Service) pollViews(ctx context.Context, posts []*convene.Post) (map[string]*PollView, error) {
