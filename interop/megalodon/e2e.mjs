@@ -72,4 +72,17 @@ const second = (await alice.getHomeTimeline({ limit: 2, max_id: first.data[1].id
 check(second.length === 2 && second[0].id < first.data[1].id, "home page 2 is older", second.map((s) => s.id));
 const ctx = (await alice.getStatusContext(posted.id)).data;
 check(ctx.descendants.length === 1 && ctx.descendants[0].id === reply.id, "the thread's context", ctx);
+
+// A poll: alice asks (JSON body with a nested poll), bob reads and votes, and sees his choice.
+const asked = (await alice.postStatus("@surrey Which day suits?", { visibility: "public",
+  poll: { options: ["Friday", "Saturday"], expires_in: 3600, multiple: false } })).data;
+check(asked.poll && asked.poll.options.length === 2 && asked.poll.voted === true, "alice posted a poll", asked.poll);
+const poll = (await bob.getPoll(asked.poll.id)).data;
+check(poll.options[1].title === "Saturday" && poll.voted === false && poll.expired === false, "bob reads the poll", poll);
+const voted = (await bob.votePoll(asked.poll.id, [1])).data;
+check(voted.voted === true && voted.own_votes[0] === 1 && voted.options[1].votes_count === 1, "bob voted", voted);
+const again = await bob.votePoll(asked.poll.id, [0]).then(() => null, (err) => err);
+check(again && again.response && again.response.status === 422, "a second vote is refused", again && again.response && again.response.status);
+const shown = (await bob.getStatus(asked.id)).data;
+check(shown.poll && shown.poll.own_votes.length === 1 && shown.poll.votes_count === 1, "the status carries bob's vote", shown.poll);
 console.log("all ok");
