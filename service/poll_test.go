@@ -280,3 +280,31 @@ func TestPollUpdateFromItsAuthorRefreshesTalliesWithoutEditing(t *testing.T) {
 		t.Error("a tally update marked the post edited")
 	}
 }
+
+func TestLiveClientsHearOfTalliesWhenTheSweepSendsThem(t *testing.T) {
+	x := newPollDiscussion(t, dbtest.OpenSQLite(t))
+	sub, err := x.svc.Subscribe(as(x.olga), "olga-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Add(mustStream(t, "public", "")); err != nil {
+		t.Fatal(err)
+	}
+	p := x.pollThread(t, lunchPoll(false))
+	recv(t, sub) // the new thread
+	if _, err := x.svc.Vote(as(x.otto), p.ID, []int{0}); err != nil {
+		t.Fatal(err)
+	}
+	wantDeliveries(t, "olga after one vote", sub)
+	if _, err := x.svc.SweepPolls(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantDeliveries(t, "olga after the sweep", sub, "public  status.update "+p.ID)
+	*x.clock = now.Add(time.Hour)
+	if _, err := x.svc.SweepPolls(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := recv(t, sub); got.Event.Kind != convene.StreamStatusUpdate || got.Event.PostID != p.ID {
+		t.Errorf("on closing, olga received %+v", got)
+	}
+}
