@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -99,4 +100,21 @@ func (s *Server) handleVote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, postOnThread(p), http.StatusSeeOther)
+}
+
+// pollForm reads the new-thread form's optional poll: the answers filled in, how long it
+// runs, and its two switches; nil when no answer was filled in.
+func pollForm(r *http.Request) *service.PollCreate {
+	var options []string
+	for _, o := range r.PostForm["poll_option"] {
+		if o = strings.TrimSpace(o); o != "" {
+			options = append(options, o)
+		}
+	}
+	if len(options) == 0 {
+		return nil
+	}
+	expiresIn, _ := strconv.Atoi(r.PostFormValue("poll_expires_in")) // the service refuses a bad one
+	return &service.PollCreate{Options: options, ExpiresIn: expiresIn,
+		Multiple: r.PostFormValue("poll_multiple") != "", HideTotals: r.PostFormValue("poll_hide_totals") != ""}
 }

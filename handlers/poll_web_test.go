@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,5 +85,37 @@ func TestHiddenTotalsStayHiddenAndCheckboxesForMultipleChoice(t *testing.T) {
 	if strings.Contains(after, "<meter") || strings.Contains(after, "votes") || !strings.Contains(after, "results are shown when the poll ends") ||
 		strings.Count(after, "(your choice)") != 2 {
 		t.Errorf("hidden totals: %s", after)
+	}
+}
+
+func TestNewThreadFormMayCarryAPoll(t *testing.T) {
+	h, svc := newServer(t, nil)
+	b := signedIn(t, h)
+	if _, err := svc.CreateCommunity(convene.WithOperator(context.Background()), service.CommunityCreate{Slug: "surrey", Name: "Surrey"}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get("/c/surrey")
+	for _, want := range []string{`<legend>Poll: fill in two to four answers</legend>`, `<label for="poll-option-4">Answer 4</label>`,
+		`<label for="poll-expires">Voting ends after</label>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("new-thread form lacks %q", want)
+		}
+	}
+	secret := b.formSecret(page)
+	b.post("/c/surrey/join", url.Values{"csrf": {secret}})
+	form := url.Values{"csrf": {secret}, "title": {"Lunch"}, "body": {"Where?"}, "poll_option": {"Pizza", " ", "Soup", ""},
+		"poll_expires_in": {"3600"}, "poll_multiple": {"1"}}
+	resp, _ := b.post("/c/surrey/threads", form)
+	thread := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new thread with a poll = %d", resp.StatusCode)
+	}
+	if _, page := b.get(thread); !strings.Contains(page, "Pizza") || !strings.Contains(page, "Soup") || !strings.Contains(page, `class="poll"`) {
+		t.Errorf("the thread page lacks its poll")
+	}
+	form.Set("poll_option", "Only one")
+	form.Set("title", "Bad poll")
+	if resp, _ := b.post("/c/surrey/threads", form); resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a one-answer poll = %d, want refused", resp.StatusCode)
 	}
 }
