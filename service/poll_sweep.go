@@ -6,13 +6,16 @@ import (
 	"github.com/convene-social/convene"
 )
 
+// PollSweepBatch is the most polls one SweepPolls handles; a full batch means more may be due.
+const PollSweepBatch = 100
+
 // SweepPolls does what local polls need done since the last sweep: a poll that ended is
 // closed, its final tallies sent (Update{Question} with closed) and its author and local
 // voters notified, once; a poll whose tallies changed is sent again. Votes are batched this
 // way, as Mastodon delays its poll updates: with a sweep a minute, peers get at most one
 // Update per poll per minute however many people vote. It reports how many polls it handled.
 func (s *Service) SweepPolls(ctx context.Context) (int, error) {
-	due, err := s.store.FindPollsDue(ctx, s.timestamp(), 100)
+	due, err := s.store.FindPollsDue(ctx, s.timestamp(), PollSweepBatch)
 	if err != nil {
 		return 0, err
 	}

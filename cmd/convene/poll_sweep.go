@@ -23,10 +23,14 @@ func pollSweeper(svc *service.Service, log *slog.Logger) func(context.Context) e
 				return ctx.Err()
 			case <-tick.C:
 			}
-			if n, err := svc.SweepPolls(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("sweep polls", "err", err)
-			} else if n > 0 {
-				log.Debug("swept polls", "count", n)
+			for {
+				n, err := svc.SweepPolls(ctx)
+				if err != nil && ctx.Err() == nil {
+					log.Warn("sweep polls", "err", err)
+				}
+				if err != nil || n < service.PollSweepBatch {
+					break // a full batch means more are due now
+				}
 			}
 		}
 	}
