@@ -170,8 +170,16 @@ func TestMastodonQuestionBecomesAThreadWithItsPoll(t *testing.T) {
 	if poll, _ := env.store.FindPoll(context.Background(), th.ID); poll.VotersCount != 0 || poll.Closed {
 		t.Fatalf("a non-author's Update{Question} changed the poll: %+v", poll)
 	}
+	env.store.ClaimFanOut(context.Background(), time.Now().Add(time.Hour), 100, time.Minute)
 	if err := env.inbox.Apply(context.Background(), &convene.InboxItem{Actor: bob["id"].(string), Body: body}); err != nil {
 		t.Fatal(err)
+	}
+	relayed := false
+	for a := range renderAll(t, env) {
+		relayed = relayed || (a.Type == "Announce" && a.GroupAwareOnly && strings.Contains(a.EmbedRaw, `"Update"`))
+	}
+	if !relayed {
+		t.Error("the community did not pass bob's Update{Question} on to its group-aware followers")
 	}
 	poll, _ = env.store.FindPoll(context.Background(), th.ID)
 	if poll.VotersCount != 3 || !poll.Closed || fmt.Sprint(poll.Options[0].VotesCount, poll.Options[1].VotesCount) != "1 2" {

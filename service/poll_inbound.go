@@ -25,8 +25,12 @@ func (s *Service) receivePollTallies(ctx context.Context, p *convene.Post, rp Re
 	if err := s.store.SetPollTallies(ctx, p.ID, t); err != nil {
 		return false, err
 	}
-	unchanged := p.Content == rp.Content && (!p.IsThread() || p.Title == remoteTitle(rp))
-	return unchanged, nil
+	if unchanged := p.Content == rp.Content && (!p.IsThread() || p.Title == remoteTitle(rp)); !unchanged {
+		return false, nil
+	}
+	// The community passes the author's Update on, so its group-aware followers (other
+	// Convene instances, which fetch the Question again) see the new tallies too.
+	return true, s.announceChange(ctx, s.store, p, rp.Activity)
 }
 
 // RemoteVote is a vote from another server: a Note whose name is the option chosen, in
