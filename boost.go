@@ -18,6 +18,8 @@ type Boost struct {
 type BoostStore interface {
 	// CreateBoost records a boost; the same account boosting a post twice is an ECONFLICT.
 	CreateBoost(ctx context.Context, b *Boost) error
+	// FindBoostByID finds a boost; ENOTFOUND if there is none.
+	FindBoostByID(ctx context.Context, id string) (*Boost, error)
 	// DeleteBoost removes an account's boost of a post and returns it; ENOTFOUND if none.
 	DeleteBoost(ctx context.Context, accountID, postID string) (*Boost, error)
 	// CountBoosts counts the boosts of each of the posts (posts nobody boosted are left out).

@@ -59,6 +59,13 @@ type Post struct {
 	Poll         *Poll      `db:"-"`          // written with the post by CreatePost; not loaded with it
 }
 
+// PostRevision is a version of a post that an edit replaced.
+type PostRevision struct {
+	Title     string    `db:"title"`
+	Content   string    `db:"content"` // HTML, as the post held it
+	CreatedAt time.Time `db:"created_at"`
+}
+
 // IsThread reports whether p starts a thread.
 func (p *Post) IsThread() bool { return p.ParentID == "" }
 
@@ -66,9 +73,10 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
-	AuthorIRI    string // posts by this actor (a profile's recent posts)
-	Tag          string // posts carrying this hashtag (lowercase, without '#')
-	ThreadID     string // all posts of a thread (then oldest first)
+	AuthorIRI    string   // posts by this actor (a profile's recent posts)
+	Tag          string   // posts carrying this hashtag (lowercase, without '#')
+	ThreadID     string   // all posts of a thread (then oldest first)
+	IDs          []string // these posts (a page of boosts' originals)
 	ThreadsOnly  bool
 	PublicOnly   bool
 	BeforeID     string
@@ -88,7 +96,10 @@ type PostStore interface {
 	FindPostsTags(ctx context.Context, postIDs []string) (map[string][]string, error)
 	// UpdatePost writes title, content, source, mentions, visibility, edited_at and tags.
 	UpdatePost(ctx context.Context, p *Post) error
-	// TombstonePost empties a post's content and marks it deleted.
+	// FindPostRevisions lists a post's earlier versions, oldest first (UpdatePost keeps one
+	// whenever the title or content changes).
+	FindPostRevisions(ctx context.Context, postID string) ([]PostRevision, error)
+	// TombstonePost empties a post's content, forgets its earlier versions and marks it deleted.
 	TombstonePost(ctx context.Context, id string, at time.Time) error
 
 	// AddLike records actorIRI liking the post once (ECONFLICT the second time).

@@ -22,6 +22,8 @@ type Store interface {
 	TimelineStore
 	MarkerStore
 	BoostStore
+	BookmarkStore
+	SearchStore
 	ListStore
 	StatsStore
 	OAuthStore

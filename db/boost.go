@@ -20,11 +20,23 @@ func (s *store) CreateBoost(ctx context.Context, b *convene.Boost) error {
 	return nil
 }
 
+const boostColumns = `id, account_id, post_id, activity_iri, created_at`
+
+// FindBoostByID implements convene.BoostStore.
+func (s *store) FindBoostByID(ctx context.Context, id string) (*convene.Boost, error) {
+	var b convene.Boost
+	if err := s.getContext(ctx, &b, `SELECT `+boostColumns+` FROM boosts WHERE id = ?`, id); err != nil {
+		return nil, notFound(err, "boost not found")
+	}
+	b.CreatedAt = b.CreatedAt.UTC()
+	return &b, nil
+}
+
 // DeleteBoost implements convene.BoostStore.
 func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*convene.Boost, error) {
 	var b convene.Boost
 	err := s.inTx(ctx, func(t *store) error {
-		if err := t.getContext(ctx, &b, `SELECT id, account_id, post_id, activity_iri, created_at FROM boosts
+		if err := t.getContext(ctx, &b, `SELECT `+boostColumns+` FROM boosts
 			WHERE account_id = ? AND post_id = ?`, accountID, postID); err != nil {
 			return notFound(err, "you did not boost that")
 		}

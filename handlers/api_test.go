@@ -128,8 +128,8 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	}
 	// bob answers from his app (a form, as Tusky sends it); alice hears of it.
 	resp, r1 := post(bob, url.Values{"status": {"I will bring beans"}, "in_reply_to_id": {thread}}.Encode(), "")
-	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread {
-		t.Fatalf("reply = %d %v", resp.StatusCode, r1)
+	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread || r1["in_reply_to_account_id"] != obj(st["account"])["id"] {
+		t.Fatalf("reply = %d %v; want it to answer alice's thread", resp.StatusCode, r1)
 	}
 	if _, v := b.apiJSON("GET", "/nodeinfo/2.1", "", ""); obj(obj(v)["usage"])["localPosts"] != 2.0 {
 		t.Errorf("NodeInfo usage = %v; want 2 local posts", obj(v)["usage"])
@@ -165,6 +165,11 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp, v := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"@surrey Seed swap on *Sunday* #seeds"}`, alice); resp.StatusCode != 200 ||
 		!strings.Contains(obj(v)["content"].(string), "<em>Sunday</em>") || obj(v)["edited_at"] == nil {
 		t.Errorf("edit = %d %v", resp.StatusCode, v)
+	}
+	if resp, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/history", "", bob); resp.StatusCode != 200 || len(arr(v)) != 2 ||
+		strings.Contains(obj(arr(v)[0])["content"].(string), "Sunday") || !strings.Contains(obj(arr(v)[1])["content"].(string), "<em>Sunday</em>") ||
+		obj(obj(arr(v)[0])["account"])["username"] != "alice" {
+		t.Errorf("history = %d %v; want the first version, then the edit", resp.StatusCode, v)
 	}
 	if resp, _ := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"mine now"}`, bob); resp.StatusCode != 403 {
 		t.Errorf("bob editing alice's thread = %d", resp.StatusCode)
@@ -282,6 +287,9 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/statuses/" + id + "/favourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/unfavourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/reblog", true},
+		{"POST", "/api/v1/statuses/" + id + "/bookmark", true},
+		{"POST", "/api/v1/statuses/" + id + "/unbookmark", true},
+		{"GET", "/api/v1/bookmarks", false},
 		{"POST", "/api/v1/statuses/" + id + "/unreblog", true},
 		{"GET", "/api/v1/timelines/home", false},
 		{"GET", "/api/v1/notifications", false},
@@ -290,6 +298,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/markers", false},
 		{"POST", "/api/v1/markers", true},
 		{"GET", "/api/v1/follow_requests", false},
+		{"POST", "/api/v1/follow_requests/" + id + "/authorize", true},
+		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
 		{"GET", "/api/v2/filters", false},
 		{"POST", "/api/v1/polls/" + id + "/votes", true},

@@ -40,10 +40,14 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleDeleteStatus)).Methods(http.MethodDelete)
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleEditStatus)).Methods(http.MethodPut)
 	api.HandleFunc("/v1/statuses/{id}/source", a.auth("read:statuses", a.handleStatusSource)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/history", a.optionalAuth("read:statuses", a.handleStatusHistory)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/context", a.optionalAuth("read:statuses", a.handleContext)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
 
+	api.HandleFunc("/v1/statuses/{id}/bookmark", a.auth("write:bookmarks", a.handleBookmark(true))).Methods(post)
+	api.HandleFunc("/v1/statuses/{id}/unbookmark", a.auth("write:bookmarks", a.handleBookmark(false))).Methods(post)
+	api.HandleFunc("/v1/bookmarks", a.auth("read:bookmarks", a.handleBookmarks)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/reblog", a.auth("write:statuses", a.handleReblog)).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unreblog", a.auth("write:statuses", a.handleUnreblog)).Methods(post)
 
@@ -59,6 +63,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	a.listRoutes(api)
 	a.pollRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
+	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
+	api.HandleFunc("/v1/follow_requests/{id}/reject", a.auth("write:follows follow", a.handleDecideFollowRequest(false))).Methods(post)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
 	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
@@ -212,23 +218,22 @@ func (a *API) writePost(w http.ResponseWriter, r *http.Request, p *convene.Post,
 
 // handleStatus serves a post, or an event (which apps see as a status) by its id.
 func (a *API) handleStatus(w http.ResponseWriter, r *http.Request) {
-	ctx, id := r.Context(), mux.Vars(r)["id"]
-	p, err := a.svc.FindPost(ctx, id)
-	if convene.ErrorCode(err) == convene.ENOTFOUND {
-		e, eerr := a.svc.FindEvent(ctx, id)
-		if eerr != nil {
-			a.Error(w, r, err)
-			return
-		}
-		st, err := a.renderer(ctx).event(e)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		a.writeJSON(w, r, http.StatusOK, st)
+	item, err := a.svc.FindStatus(r.Context(), mux.Vars(r)["id"])
+	a.writeStatusItem(w, r, item, err)
+}
+
+// writeStatusItem answers with one post or event as a status.
+func (a *API) writeStatusItem(w http.ResponseWriter, r *http.Request, item service.TimelineItem, err error) {
+	if err != nil {
+		a.Error(w, r, err)
 		return
 	}
-	a.writePost(w, r, p, err)
+	list, err := a.renderer(r.Context()).timeline([]service.TimelineItem{item})
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, list[0])
 }
 
 func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
@@ -337,18 +342,8 @@ func (a *API) handleReblog(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(ctx)
-	list, err := rd.posts([]*convene.Post{p})
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	me, err := rd.accountOf(a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username))
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	a.writeJSON(w, r, http.StatusOK, Boost(b.ID, b.ActivityIRI, b.CreatedAt, me, list[0]))
+	me := a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username)
+	a.writeStatusItem(w, r, service.TimelineItem{Post: p, Boost: b, Booster: me}, nil)
 }
 
 // handleUnreblog withdraws a boost and answers with the post as it now stands.

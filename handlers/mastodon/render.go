@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -110,7 +111,27 @@ func (rd *renderer) posts(posts []*convene.Post) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	ptrs := make([]*Status, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, rd.markBookmarks(ptrs)
+}
+
+// markBookmarks sets bookmarked on the statuses the viewer saved: one query for them all.
+func (rd *renderer) markBookmarks(statuses []*Status) error {
+	ids := make([]string, len(statuses))
+	for i, st := range statuses {
+		ids[i] = st.ID
+	}
+	saved, err := rd.a.svc.Bookmarked(rd.ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		st.Bookmarked = saved[st.ID]
+	}
+	return nil
 }
 
 func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error) {
@@ -122,12 +143,12 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	if refs.Mentions, err = rd.mentions(p.Mentions); err != nil {
 		return Status{}, err
 	}
-	if p.ParentID != "" {
-		if parent, err := rd.a.svc.FindPost(rd.ctx, p.ParentID); err == nil {
-			if acc, err := rd.accountOf(parent.AuthorIRI); err == nil {
-				refs.InReplyToAccountID = acc.ID
-			}
+	if view.ParentAuthor != "" {
+		acc, err := rd.accountOf(view.ParentAuthor)
+		if err != nil {
+			return Status{}, err
 		}
+		refs.InReplyToAccountID = acc.ID
 	}
 	p.Tags = view.Tags
 	st := rd.a.conv.PostStatus(p, refs)
@@ -153,7 +174,7 @@ func (rd *renderer) event(e *convene.Event) (Status, error) {
 func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	var posts []*convene.Post
 	for _, it := range items {
-		if it.Post != nil {
+		if it.Post != nil && !slices.ContainsFunc(posts, func(p *convene.Post) bool { return p.ID == it.Post.ID }) {
 			posts = append(posts, it.Post)
 		}
 	}
@@ -167,6 +188,14 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	}
 	out := make([]Status, 0, len(items))
 	for _, it := range items {
+		if it.Boost != nil {
+			booster, err := rd.accountOf(it.Booster)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Boost(it.Boost.ID, it.Boost.ActivityIRI, it.Boost.CreatedAt, booster, byID[it.Post.ID]))
+			continue
+		}
 		if it.Post != nil {
 			out = append(out, byID[it.Post.ID])
 			continue
@@ -177,7 +206,13 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	var events []*Status // posts were marked by posts
+	for i, it := range items {
+		if it.Event != nil {
+			events = append(events, &out[i])
+		}
+	}
+	return out, rd.markBookmarks(events)
 }
 
 // notification renders a notification with its actor and its post or event, if any.
