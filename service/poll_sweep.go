@@ -37,8 +37,8 @@ func (s *Service) sweepPoll(ctx context.Context, poll *convene.Poll) error {
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if ending {
 			closed, err := tx.ClosePoll(ctx, p.ID)
-			if err != nil || !closed {
-				return err // another process closed it
+			if err != nil || !closed || p.DeletedAt != nil {
+				return err // another process closed it, or nobody is left to tell
 			}
 			if err := s.notifyPollEnded(ctx, tx, p); err != nil {
 				return err

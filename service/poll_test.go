@@ -308,3 +308,28 @@ func TestLiveClientsHearOfTalliesWhenTheSweepSendsThem(t *testing.T) {
 		t.Errorf("on closing, olga received %+v", got)
 	}
 }
+
+func TestDeletedPollClosesWithoutNotifyingOrFederating(t *testing.T) {
+	x := newPollDiscussion(t, dbtest.OpenSQLite(t))
+	p := x.pollThread(t, lunchPoll(false))
+	if _, err := x.svc.Vote(as(x.otto), p.ID, []int{0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.svc.DeletePost(as(x.mia), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	x.outbox(t)
+	*x.clock = now.Add(time.Hour)
+	if n, err := x.svc.SweepPolls(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sweep = %d, %v", n, err)
+	}
+	if got := activityTypes(x.outbox(t)); got != "" {
+		t.Errorf("closing a deleted post's poll sent %q", got)
+	}
+	if list, _ := x.svc.Notifications(as(x.otto), "", 10); len(list) != 0 {
+		t.Errorf("otto was told a deleted post's poll ended: %v", list)
+	}
+	if n, _ := x.svc.SweepPolls(context.Background()); n != 0 {
+		t.Errorf("the deleted post's poll is still due")
+	}
+}
