@@ -108,6 +108,8 @@ type PostStore interface {
 	RemoveLike(ctx context.Context, postID, actorIRI string) (string, error)
 	// FindLikedPostIDs lists the posts of a thread that actorIRI likes.
 	FindLikedPostIDs(ctx context.Context, actorIRI, threadID string) ([]string, error)
+	// FindLikers lists the actors (IRIs) who like a post, the latest first.
+	FindLikers(ctx context.Context, postID string, limit int) ([]string, error)
 
 	// RecordDeletion remembers that actor deleted a remote object we never saw, so its late
 	// Create cannot bring it back; IsDeleted asks whether actor did so since the given time.

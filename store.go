@@ -24,6 +24,8 @@ type Store interface {
 	BoostStore
 	BookmarkStore
 	SearchStore
+	DirectoryStore
+	TrendStore
 	ListStore
 	StatsStore
 	OAuthStore

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/convene-social/convene"
 )
@@ -48,6 +49,16 @@ func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*con
 	}
 	b.CreatedAt = b.CreatedAt.UTC()
 	return &b, nil
+}
+
+// FindBoosters implements convene.BoostStore.
+func (s *store) FindBoosters(ctx context.Context, postID string, limit int) ([]string, error) {
+	var ids []string
+	if err := s.selectContext(ctx, &ids, `SELECT account_id FROM boosts WHERE post_id = ? ORDER BY id DESC LIMIT `+
+		strconv.Itoa(pageLimit(limit)), postID); err != nil {
+		return nil, fmt.Errorf("find boosters: %w", err)
+	}
+	return ids, nil
 }
 
 // CountBoosts implements convene.BoostStore: one query for a page of posts.

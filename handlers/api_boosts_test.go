@@ -23,6 +23,13 @@ func TestClientAPIHomeShowsBoostsOfPeopleFollowed(t *testing.T) {
 	if resp, v := b.apiJSON("GET", "/api/v1/statuses/"+boost, "", carol); resp.StatusCode != 200 || obj(obj(v)["reblog"])["id"] != thread {
 		t.Errorf("the boost by its id = %d %v", resp.StatusCode, v)
 	}
+	if _, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/reblogged_by", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["username"] != "bob" {
+		t.Errorf("reblogged_by = %v", v)
+	}
+	b.apiJSON("POST", "/api/v1/statuses/"+thread+"/favourite", "", carol)
+	if _, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/favourited_by", "", ""); len(arr(v)) != 1 || obj(arr(v)[0])["username"] != "carol" {
+		t.Errorf("favourited_by = %v", v)
+	}
 	b.apiJSON("POST", "/api/v1/statuses/"+thread+"/unreblog", "", bob)
 	if _, v := b.apiJSON("GET", "/api/v1/timelines/home", "", carol); len(arr(v)) != 0 {
 		t.Errorf("carol's home after the unboost = %v", v)

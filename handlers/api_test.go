@@ -123,6 +123,9 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp, m := post(alice, "status=no+community+here", "k2"); resp.StatusCode != 422 || m["error"] == "" {
 		t.Errorf("a status mentioning no community = %d %v", resp.StatusCode, m)
 	}
+	if resp, m := post(alice, `{"status":"@surrey later","scheduled_at":"2030-01-01T00:00:00Z"}`, "k4"); resp.StatusCode != 422 || m["error"] == "" {
+		t.Errorf("a scheduled status = %d %v; Convene cannot schedule, so it must not post now", resp.StatusCode, m)
+	}
 	if resp, _ := post(bobReads, `{"status":"@surrey hi"}`, "k3"); resp.StatusCode != 403 {
 		t.Errorf("posting with a read-only token = %d", resp.StatusCode)
 	}
@@ -301,7 +304,14 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/follow_requests/" + id + "/authorize", true},
 		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
+		{"GET", "/api/v1/suggestions", false},
+		{"GET", "/api/v1/accounts/" + id + "/lists", false},
+		{"GET", "/api/v2/suggestions", false},
 		{"GET", "/api/v2/filters", false},
+		{"GET", "/api/v1/announcements", false},
+		{"GET", "/api/v1/conversations", false},
+		{"GET", "/api/v1/scheduled_statuses", false},
+		{"GET", "/api/v1/followed_tags", false},
 		{"POST", "/api/v1/polls/" + id + "/votes", true},
 	}
 	for _, rt := range routes {
@@ -317,7 +327,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		}
 	}
 	// Public reads work without a token, and a bad token is refused even there.
-	for _, path := range []string{"/api/v1/timelines/public", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
+	for _, path := range []string{"/api/v1/timelines/public", "/api/v1/directory", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
 		"/api/v2/search?q=alice"} {
 		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
 			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
@@ -381,6 +391,12 @@ func TestClientAPILists(t *testing.T) {
 	lid := list["id"].(string)
 	if resp, _ := b.apiJSON("POST", "/api/v1/lists/"+lid+"/accounts", "account_ids[]="+aliceID, bob); resp.StatusCode != 200 {
 		t.Fatalf("add to list = %d", resp.StatusCode)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != lid {
+		t.Errorf("bob's lists holding alice = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", alice); len(arr(v)) != 0 {
+		t.Errorf("alice's lists holding herself = %v; bob's list is his", v)
 	}
 	if _, v := b.apiJSON("GET", "/api/v1/lists/"+lid+"/accounts", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != aliceID {
 		t.Errorf("list accounts = %v", v)

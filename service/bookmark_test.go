@@ -56,3 +56,21 @@ func TestBookmarksKeepWhatOneMaySee(t *testing.T) {
 		wantCode(t, err, convene.EUNAUTHORIZED)
 	})
 }
+
+func TestVisiblePostsKeepsWhatThePrincipalMaySee(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		open, _ := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "Open", Body: "for all"})
+		closed, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "Closed", Body: "members",
+			Visibility: convene.VisibilityCommunity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{open.ID, closed.ID, convene.NewID()}
+		for who, want := range map[*convene.Account]int{x.mia: 2, x.olga: 2, x.otto: 1} {
+			if got, err := x.svc.VisiblePosts(as(who), ids); err != nil || len(got) != want {
+				t.Errorf("%s sees %d of the posts (%v), want %d", who.Username, len(got), err, want)
+			}
+		}
+	})
+}

@@ -110,18 +110,14 @@ func (s *Service) searchActors(ctx context.Context, q string, in SearchQuery, f 
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if len(out) > 0 && out[0].ID() == id {
-			continue
+	matches, err := s.actorsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range matches {
+		if len(out) == 0 || out[0].ID() != a.ID() {
+			out = append(out, a)
 		}
-		a, err := s.FindActorByID(ctx, id)
-		if convene.ErrorCode(err) == convene.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
 	}
 	return out[:min(len(out), f.Limit)], nil
 }

@@ -32,6 +32,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/accounts/{id}/statuses", a.optionalAuth("read:statuses", a.handleAccountStatuses)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/followers", a.optionalAuth("read:accounts", a.handleFollows(true))).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/following", a.optionalAuth("read:accounts", a.handleFollows(false))).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/lists", a.auth("read:lists", a.handleAccountLists)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/follow", a.auth("write:follows", a.handleFollow)).Methods(post)
 	api.HandleFunc("/v1/accounts/{id}/unfollow", a.auth("write:follows", a.handleUnfollow)).Methods(post)
 
@@ -41,6 +42,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleEditStatus)).Methods(http.MethodPut)
 	api.HandleFunc("/v1/statuses/{id}/source", a.auth("read:statuses", a.handleStatusSource)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/history", a.optionalAuth("read:statuses", a.handleStatusHistory)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/favourited_by", a.optionalAuth("read:accounts", a.handleFavouritedBy)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/reblogged_by", a.optionalAuth("read:accounts", a.handleRebloggedBy)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/context", a.optionalAuth("read:statuses", a.handleContext)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
@@ -65,10 +68,21 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
 	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
 	api.HandleFunc("/v1/follow_requests/{id}/reject", a.auth("write:follows follow", a.handleDecideFollowRequest(false))).Methods(post)
+	api.HandleFunc("/v1/trends", a.optionalAuth("read", a.handleTrendingTags)).Methods(get)
+	api.HandleFunc("/v1/trends/tags", a.optionalAuth("read", a.handleTrendingTags)).Methods(get)
+	api.HandleFunc("/v1/trends/statuses", a.optionalAuth("read:statuses", a.handleTrendingStatuses)).Methods(get)
+	api.HandleFunc("/v1/trends/links", a.optionalAuth("read", a.handleTrendingLinks)).Methods(get)
+	api.HandleFunc("/v1/directory", a.optionalAuth("read:accounts", a.handleDirectory)).Methods(get)
+	api.HandleFunc("/v1/suggestions", a.auth("read", a.handleSuggestions)).Methods(get)
+	api.HandleFunc("/v2/suggestions", a.auth("read", a.handleSuggestionsV2)).Methods(get)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
-	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
-	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
+	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/announcements", a.auth("read", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/conversations", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/scheduled_statuses", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/followed_tags", a.auth("read:follows", a.handleEmptyList)).Methods(get)
 }
 
 // withRateLimit applies Mastodon's limits: per token when the request carries one, per
@@ -190,6 +204,10 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
+		return
+	}
+	if p.Get("scheduled_at") != "" {
+		a.Error(w, r, convene.Errorf(convene.EINVALID, "Convene does not schedule posts: leave scheduled_at out to post now"))
 		return
 	}
 	poll, err := pollParam(p)
@@ -445,16 +463,14 @@ func (a *API) handleNotifications(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(r.Context())
-	out := make([]Notification, 0, len(list))
-	ids := make([]string, 0, len(list))
-	for _, n := range list {
-		nn, err := rd.notification(n)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		out, ids = append(out, nn), append(ids, n.ID)
+	out, err := a.renderer(r.Context()).notifications(list)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	ids := make([]string, len(list))
+	for i, n := range list {
+		ids[i] = n.ID
 	}
 	SetLinkHeader(w, r, a.listURL(r), ids)
 	a.writeJSON(w, r, http.StatusOK, out)
@@ -534,7 +550,10 @@ func (a *API) handlePreferences(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleNoFilters: Convene has no keyword filters, so every account's list is empty.
-func (a *API) handleNoFilters(w http.ResponseWriter, r *http.Request) {
+// handleEmptyList answers the lists of things Convene does not have, so that apps' screens
+// for them show nothing instead of an error: keyword filters, announcements, direct
+// conversations (direct posts are refused), scheduled posts (scheduled_at is refused) and
+// followed hashtags.
+func (a *API) handleEmptyList(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, []struct{}{})
 }

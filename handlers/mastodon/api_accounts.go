@@ -144,12 +144,7 @@ func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	out, err := a.renderer(r.Context()).actors(found.Actors)
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	a.writeJSON(w, r, http.StatusOK, out)
+	a.writeActors(w, r, found.Actors, nil)
 }
 
 // handleSearch serves GET /api/v2/search: accounts by handle or name (resolve=true looks a

@@ -215,30 +215,53 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	return out, rd.markBookmarks(events)
 }
 
-// notification renders a notification with its actor and its post or event, if any.
-func (rd *renderer) notification(n *convene.Notification) (Notification, error) {
-	acc, err := rd.accountOf(n.Actor)
+// notifications renders notifications with their actors and their posts or events: the
+// posts of the whole page are loaded and rendered together.
+func (rd *renderer) notifications(list []*convene.Notification) ([]Notification, error) {
+	var ids []string
+	for _, n := range list {
+		if n.PostID != "" {
+			ids = append(ids, n.PostID)
+		}
+	}
+	posts, err := rd.a.svc.VisiblePosts(rd.ctx, ids)
 	if err != nil {
-		return Notification{}, err
+		return nil, err
 	}
-	var st *Status
-	switch {
-	case n.PostID != "":
-		if p, err := rd.a.svc.FindPost(rd.ctx, n.PostID); err == nil {
-			list, err := rd.posts([]*convene.Post{p})
-			if err != nil {
-				return Notification{}, err
-			}
-			st = &list[0]
-		}
-	case n.EventID != "":
-		if e, err := rd.a.svc.FindEvent(rd.ctx, n.EventID); err == nil {
-			s, err := rd.event(e)
-			if err != nil {
-				return Notification{}, err
-			}
-			st = &s
-		}
+	rendered, err := rd.posts(posts)
+	if err != nil {
+		return nil, err
 	}
-	return NotificationOf(n, acc, st), nil
+	byID := make(map[string]*Status, len(rendered))
+	for i := range rendered {
+		byID[rendered[i].ID] = &rendered[i]
+	}
+	out := make([]Notification, 0, len(list))
+	for _, n := range list {
+		acc, err := rd.accountOf(n.Actor)
+		if err != nil {
+			return nil, err
+		}
+		st := byID[n.PostID]
+		if n.PostID == "" && n.EventID != "" {
+			if st, err = rd.eventOf(n.EventID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, NotificationOf(n, acc, st))
+	}
+	return out, nil
+}
+
+// eventOf renders the event with this id, or nil when the viewer may not see it (any more).
+func (rd *renderer) eventOf(id string) (*Status, error) {
+	e, err := rd.a.svc.FindEvent(rd.ctx, id)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := rd.event(e)
+	return &st, err
 }

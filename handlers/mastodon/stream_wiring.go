@@ -36,11 +36,11 @@ func (a *API) renderStreamEvent(ctx context.Context, p convene.Principal, ev con
 		if err != nil {
 			return "", false, ignoreNotFound(err)
 		}
-		n, err := rd.notification(found)
+		n, err := rd.notifications([]*convene.Notification{found})
 		if err != nil {
 			return "", false, err
 		}
-		v = n
+		v = n[0]
 	case ev.PostID != "":
 		item, err := a.svc.FindStatus(ctx, ev.PostID) // a post, or a boost of one
 		if err != nil {

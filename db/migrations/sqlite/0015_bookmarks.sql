@@ -14,3 +14,6 @@ CREATE INDEX bookmarks_account ON bookmarks (account_id, id);
 
 -- The list streams look up which lists hold a post's author or community.
 CREATE INDEX list_members_actor ON list_members (actor_iri);
+
+-- The directory orders local people by their latest post.
+CREATE INDEX posts_account ON posts (account_id, id) WHERE account_id <> '';
