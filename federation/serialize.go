@@ -21,6 +21,7 @@ var jsonLDContext = []any{
 		"featured":                  map[string]any{"@id": "toot:featured", "@type": "@id"},
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
+		"votersCount":               "toot:votersCount",
 		"lemmy":                     "https://join-lemmy.org/ns#",
 		"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",
 		"moderators":                map[string]any{"@id": "lemmy:moderators", "@type": "@id"},

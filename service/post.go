@@ -14,6 +14,7 @@ type ThreadCreate struct {
 	Title      string
 	Body       string // markdown
 	Visibility convene.Visibility
+	Poll       *PollCreate // optional
 }
 
 // CreateThread starts a discussion in a community, if its posting policy lets the principal.
@@ -40,12 +41,19 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 		return nil, err
 	}
 	p.Title, p.ThreadID = title, p.ID
+	if p.Poll, err = s.newPoll(in.Poll); err != nil {
+		return nil, err
+	}
 	return p, s.publishPost(ctx, c, p)
 }
 
 // Reply answers a thread or a reply (any depth) with the thread's visibility. Whoever may see
 // the thread may reply to it, here or in a followed community elsewhere.
 func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Post, error) {
+	return s.reply(ctx, parentID, body, nil)
+}
+
+func (s *Service) reply(ctx context.Context, parentID, body string, poll *PollCreate) (*convene.Post, error) {
 	author, err := s.postingAccount(ctx)
 	if err != nil {
 		return nil, err
@@ -62,6 +70,9 @@ func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Po
 		return nil, err
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+	if p.Poll, err = s.newPoll(poll); err != nil {
+		return nil, err
+	}
 	return p, s.publishPost(ctx, c, p)
 }
 

@@ -17,6 +17,7 @@ type StatusCreate struct {
 	// only; direct messages are not something Convene has.
 	Visibility  string
 	SpoilerText string // used as the thread's title when given
+	Poll        *PollCreate
 	// IdempotencyKey is the client's Idempotency-Key header: the same key within an hour
 	// returns what the first request made.
 	IdempotencyKey string
@@ -68,8 +69,11 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.newPoll(in.Poll); err != nil {
+		return nil, err
+	}
 	if in.InReplyToID != "" {
-		return s.Reply(ctx, in.InReplyToID, in.Text)
+		return s.reply(ctx, in.InReplyToID, in.Text, in.Poll)
 	}
 	slug := s.mentionedCommunity(ctx, in.Text)
 	if slug == "" {
@@ -81,7 +85,7 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 		title = remoteTitle(RemotePost{PlainText: in.Text})
 	}
 	return s.CreateThread(ctx, ThreadCreate{Community: slug, Title: truncateRunes(title, convene.MaxTitleLength),
-		Body: in.Text, Visibility: visibility})
+		Body: in.Text, Visibility: visibility, Poll: in.Poll})
 }
 
 // statusVisibility maps Mastodon's visibilities onto ours.

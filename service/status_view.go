@@ -15,6 +15,7 @@ type PostView struct {
 	Boosts  int      // how many boosted it here
 	// ParentAuthor is the actor IRI of the author of the post it answers, for a reply.
 	ParentAuthor string
+	Poll         *PollView
 }
 
 // PostViews gathers the hashtags, boost count and parent's author of each post and whether
@@ -41,8 +42,12 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	polls, err := s.pollViews(ctx, posts)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Poll: polls[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {

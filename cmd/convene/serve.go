@@ -68,7 +68,8 @@ func (a *app) serve(ctx context.Context) error {
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
-		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener})...)
+		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener},
+		workerFunc{"poll-sweep", pollSweeper(svc, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()

@@ -164,8 +164,8 @@ func (c Converter) instanceTitle(set convene.InstanceSettings) string {
 	return c.iris.Domain()
 }
 
-// configuration is Convene's real limits. Convene stores no media and has no polls yet, so
-// their limits are zero (nothing accepted) rather than Mastodon's numbers.
+// configuration is Convene's real limits. Convene stores no media yet, so its limits are
+// zero (nothing accepted) rather than Mastodon's numbers; polls are what the service enforces.
 func configuration() InstanceConfig {
 	return InstanceConfig{
 		Statuses: StatusLimits{
@@ -175,6 +175,8 @@ func configuration() InstanceConfig {
 			CharactersReservedPerURL: 23,
 		},
 		MediaAttachments: MediaLimits{SupportedMIMETypes: []string{}},
+		Polls: PollLimits{MaxOptions: convene.PollMaxOptions, MaxCharactersPerOption: convene.PollMaxOptionChars,
+			MinExpiration: int(convene.PollMinExpiration.Seconds()), MaxExpiration: int(convene.PollMaxExpiration.Seconds())},
 	}
 }
 
