@@ -14,7 +14,7 @@ import (
 
 // TestBrowserFlow walks the life of an instance in Chromium, as its first people would:
 // the first admin sets it up, a member signs up and is approved, a community is made, a
-// thread started and answered, an event announced, attended and taken home as a calendar.
+// thread started with a poll, voted in and answered, an event announced, attended and taken home as a calendar.
 // Every page on the way is checked by axe-core and photographed.
 func TestBrowserFlow(t *testing.T) {
 	b := startBrowser(t)
@@ -72,13 +72,17 @@ func TestBrowserFlow(t *testing.T) {
 	b.open(in.URL("/c/surrey"))
 	b.click(`form[action="/c/surrey/join"] button`)
 	b.do("open the thread form", chromedp.Click(chromedp.CSS(`details summary`)))
+	b.do("open the poll fields", chromedp.Click(chromedp.CSS(`details.poll-compose summary`)))
 	b.submit(`form[action="/c/surrey/threads"]`, map[string]string{"#thread-title": "Seed swap in March",
-		"#thread-body": "Who brings *beans*?"})
+		"#thread-body": "Who brings *beans*?", "#poll-option-1": "Runner beans", "#poll-option-2": "Broad beans"})
 	b.mustSee("Who brings beans?")
 	thread := b.location()
 	b.signOut()
 	b.signIn(in, "ada", "correct horse battery")
 	b.open(thread)
+	b.check("thread-poll-vote")
+	b.submit(`form[action$="/vote"]`, map[string]string{`input[value="0"]`: "on"})
+	b.mustSee("(your choice)")
 	b.submit(`form[action$="/reply"]`, map[string]string{"textarea": "I will bring runner beans."})
 	b.mustSee("I will bring runner beans.")
 	b.check("thread")
