@@ -25,6 +25,7 @@ type Store interface {
 	ListStore
 	StatsStore
 	OAuthStore
+	MediaStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.
 	// fn must use the Store it is given, not the outer one.

@@ -22,6 +22,8 @@ type TimelineFilter struct {
 	LocalOnly, RemoteOnly bool
 	// ThreadsOnly leaves replies out (a profile's exclude_replies).
 	ThreadsOnly bool
+	// OnlyMedia keeps posts with attachments (Mastodon's only_media); events have none.
+	OnlyMedia bool
 	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.
 	Tag string
 	// MaxID keeps items older than it; SinceID and MinID items newer. Results come newest
