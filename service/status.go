@@ -16,7 +16,8 @@ type StatusCreate struct {
 	// Visibility is Mastodon's: public and unlisted are public here, private is community
 	// only; direct messages are not something Convene has.
 	Visibility  string
-	SpoilerText string // used as the thread's title when given
+	SpoilerText string   // used as the thread's title when given
+	MediaIDs    []string // uploads to attach (media_ids[]); the text may then be empty
 	// IdempotencyKey is the client's Idempotency-Key header: the same key within an hour
 	// returns what the first request made.
 	IdempotencyKey string
@@ -69,7 +70,7 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 		return nil, err
 	}
 	if in.InReplyToID != "" {
-		return s.Reply(ctx, in.InReplyToID, in.Text)
+		return s.ReplyWith(ctx, ReplyCreate{ParentID: in.InReplyToID, Body: in.Text, MediaIDs: in.MediaIDs})
 	}
 	slug := s.mentionedCommunity(ctx, in.Text)
 	if slug == "" {
@@ -81,7 +82,7 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 		title = remoteTitle(RemotePost{PlainText: in.Text})
 	}
 	return s.CreateThread(ctx, ThreadCreate{Community: slug, Title: truncateRunes(title, convene.MaxTitleLength),
-		Body: in.Text, Visibility: visibility})
+		Body: in.Text, Visibility: visibility, MediaIDs: in.MediaIDs})
 }
 
 // statusVisibility maps Mastodon's visibilities onto ours.

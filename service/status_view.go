@@ -8,13 +8,14 @@ import (
 
 // PostView is what a status shows of a post besides the post itself.
 type PostView struct {
-	Tags    []string // its hashtags
-	Liked   bool     // the principal likes it
-	Boosted bool     // the principal boosted it
-	Boosts  int      // how many boosted it here
+	Tags    []string         // its hashtags
+	Liked   bool             // the principal likes it
+	Boosted bool             // the principal boosted it
+	Boosts  int              // how many boosted it here
+	Media   []*convene.Media // its attachments, in order
 }
 
-// PostViews gathers the hashtags and boost count of each post and whether the principal
+// PostViews gathers the hashtags, attachments and boost count of each post and whether the principal
 // likes and boosted it: one query each for the whole page, and likes once per thread.
 func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[string]PostView, error) {
 	views := make(map[string]PostView, len(posts))
@@ -33,8 +34,12 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	media, err := s.store.FindPostsMedia(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], Media: media[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {
