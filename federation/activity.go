@@ -100,6 +100,9 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 		if err := r.addHashtags(ctx, note, a.Object); err != nil {
 			return nil, err
 		}
+		if err := r.addAttachmentsOf(ctx, note, a.Object); err != nil {
+			return nil, err
+		}
 	}
 	return json.Marshal(m)
 }
@@ -242,6 +245,9 @@ func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
 		return nil, err
 	}
 	if err := r.addHashtags(ctx, m, p.IRI); err != nil {
+		return nil, err
+	}
+	if err := r.addAttachments(ctx, m, p); err != nil {
 		return nil, err
 	}
 	return json.Marshal(m)
