@@ -292,6 +292,11 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/follow_requests", false},
 		{"GET", "/api/v1/preferences", false},
 		{"GET", "/api/v2/filters", false},
+		// Mastodon asks write:media of every media endpoint, reads included.
+		{"POST", "/api/v2/media", true},
+		{"POST", "/api/v1/media", true},
+		{"GET", "/api/v1/media/" + id, true},
+		{"PUT", "/api/v1/media/" + id, true},
 	}
 	for _, rt := range routes {
 		if resp, v := b.apiJSON(rt.method, rt.path, "", ""); resp.StatusCode != 401 || obj(v)["error"] == "" {

@@ -132,6 +132,7 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	p.Tags = view.Tags
 	st := rd.a.conv.PostStatus(p, refs)
 	st.ReblogsCount = view.Boosts
+	st.MediaAttachments = rd.a.conv.mediaAttachments(view.Media)
 	return st, nil
 }
 
