@@ -68,7 +68,8 @@ func (a *app) serve(ctx context.Context) error {
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
-		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener})...)
+		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener},
+		workerFunc{"media-sweep", mediaSweeper(svc, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -195,6 +196,26 @@ func sessionSweeper(svc *service.Service, log *slog.Logger) func(context.Context
 				log.Warn("sweep expired sessions", "err", err)
 			} else if n > 0 {
 				log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// mediaSweeper deletes uploads never posted, with their files, every hour.
+func mediaSweeper(svc *service.Service, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+			if n, err := svc.SweepMedia(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("sweep unattached media", "err", err)
+			} else if n > 0 {
+				log.Info("swept unattached media", "count", n)
 			}
 		}
 	}
