@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	_ "image/jpeg" // decodes the preview
@@ -12,6 +13,8 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+
+	"github.com/convene-social/convene/service"
 )
 
 // uploadForm is a multipart body with a file part (name and content type as a client
@@ -197,5 +200,45 @@ func TestClientAPIRefusesUnsupportedUploads(t *testing.T) {
 	if got := arr(conf["supported_mime_types"]); len(got) != 4 || got[0] != "image/jpeg" || conf["image_size_limit"] != float64(16<<20) ||
 		conf["image_matrix_limit"] != 33177600.0 {
 		t.Errorf("configuration.media_attachments = %v", conf)
+	}
+}
+
+func TestThreadPageAndAPIShowAttachmentsLocalAndRemote(t *testing.T) {
+	w := newAPIWorld(t)
+	b := w.b
+	ct, body := uploadForm(t, "hedge.png", "image/png", testPNG(t, 900, 300), "description", `A hedge & "its" shadow`)
+	_, m := b.upload("/api/v2/media", w.alice, ct, body)
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey The hedge","media_ids":["`+m["id"].(string)+`"]}`, w.alice)
+	thread := obj(v)
+	p, err := w.svc.FindPost(context.Background(), thread["id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A Mastodon reply with a video, filed as federation files it: a link, never a copy.
+	remote, err := w.svc.ReceivePost(context.Background(), service.RemotePost{IRI: "https://mastodon.example/users/bob/statuses/9",
+		Author: "https://mastodon.example/users/bob", Content: "<p>Mine in winter</p>", InReplyTo: p.IRI, Public: true,
+		Attachments: []service.RemoteAttachment{{URL: "https://files.mastodon.example/v.mp4", MediaType: "video/mp4", Name: "Snow"},
+			{URL: "https://files.mastodon.example/p.jpg", MediaType: "image/jpeg", Width: 1200, Height: 800}}})
+	if err != nil || remote == nil {
+		t.Fatalf("remote reply = %v, %v", remote, err)
+	}
+	_, v = b.apiJSON("GET", "/api/v1/statuses/"+remote.ID, "", "")
+	atts := arr(obj(v)["media_attachments"])
+	if len(atts) != 2 || obj(atts[0])["type"] != "video" || obj(atts[0])["remote_url"] != "https://files.mastodon.example/v.mp4" ||
+		obj(atts[1])["type"] != "image" || obj(obj(obj(atts[1])["meta"])["original"])["width"] != 1200.0 {
+		t.Errorf("the remote reply's media_attachments = %v", atts)
+	}
+
+	_, page := b.get("/p/" + p.ID)
+	preview := obj(arr(thread["media_attachments"])[0])["preview_url"].(string)
+	for _, want := range []string{
+		`<a href="` + obj(arr(thread["media_attachments"])[0])["url"].(string) + `"><img src="` + preview + `"`,
+		`alt="A hedge &amp; &#34;its&#34; shadow" loading="lazy" width="640" height="213">`,
+		`<a href="https://files.mastodon.example/v.mp4" rel="nofollow noopener">Snow</a>`,
+		`<img src="https://files.mastodon.example/p.jpg" alt="" loading="lazy" width="1200" height="800">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the thread page lacks %s", want)
+		}
 	}
 }
