@@ -162,6 +162,16 @@ func TestClientAPIUploadsAndPostsMedia(t *testing.T) {
 		t.Errorf("a climbing path was served")
 	}
 
+	// A posted file's alt text changes through the status edit (media_attributes), JSON or form.
+	edit := `{"status":"@surrey The hedge in May","media_ids":["` + id + `"],"media_attributes":[{"id":"` + id + `","description":"Edited alt"}]}`
+	if _, v := b.apiJSON("PUT", "/api/v1/statuses/"+st["id"].(string), edit, alice); obj(arr(obj(v)["media_attachments"])[0])["description"] != "Edited alt" {
+		t.Errorf("edit with media_attributes (JSON) = %v", v)
+	}
+	form := "status=%40surrey+The+hedge&media_ids[]=" + id + "&media_attributes[][id]=" + id + "&media_attributes[][description]=Form+alt"
+	if _, v := b.apiJSON("PUT", "/api/v1/statuses/"+st["id"].(string), form, alice); obj(arr(obj(v)["media_attachments"])[0])["description"] != "Form alt" {
+		t.Errorf("edit with media_attributes (form) = %v", v)
+	}
+
 	// An edit drops the file; the file is gone from /media.
 	if resp, v := b.apiJSON("PUT", "/api/v1/statuses/"+st["id"].(string), `{"status":"@surrey The hedge","media_ids":[]}`, alice); resp.StatusCode != 200 ||
 		len(arr(obj(v)["media_attachments"])) != 0 {

@@ -251,3 +251,33 @@ func (s *Service) PostsMedia(ctx context.Context, posts []*convene.Post) (map[st
 	}
 	return s.store.FindPostsMedia(ctx, ids)
 }
+
+// checkDescriptions validates alt texts given with a post's edit.
+func checkDescriptions(descs map[string]string) error {
+	for id, d := range descs {
+		text, err := validateText("description", d, convene.MaxMediaDescription, false)
+		if err != nil {
+			return err
+		}
+		descs[id] = text
+	}
+	return nil
+}
+
+// describeMedia sets the alt text of a post's files within tx; other ids are ignored.
+func describeMedia(ctx context.Context, tx convene.Store, postID string, descs map[string]string) error {
+	for id, d := range descs {
+		m, err := tx.FindMedia(ctx, id)
+		if convene.ErrorCode(err) == convene.ENOTFOUND || (err == nil && m.PostID != postID) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		m.Description = d
+		if err := tx.UpdateMediaDescription(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}

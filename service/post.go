@@ -243,6 +243,9 @@ type PostEdit struct {
 	Body  *string // markdown
 	// MediaIDs become the post's attachments, in order: kept, reordered, added or dropped.
 	MediaIDs *[]string
+	// MediaDescriptions change the alt text of the post's files, by media id (Mastodon's
+	// media_attributes); ids not on the post are ignored.
+	MediaDescriptions map[string]string
 }
 
 // EditPost changes a local post. Only its author may; the edit time is kept (AS2 updated).
@@ -270,6 +273,9 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 			return nil, err
 		}
 	}
+	if err := checkDescriptions(edit.MediaDescriptions); err != nil {
+		return nil, err
+	}
 	now := s.timestamp()
 	p.EditedAt = &now
 	defer s.notifyOutbox()
@@ -282,6 +288,9 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 			if dropped, err = attachMedia(ctx, tx, p, *edit.MediaIDs); err != nil {
 				return err
 			}
+		}
+		if err := describeMedia(ctx, tx, p.ID, edit.MediaDescriptions); err != nil {
+			return err
 		}
 		return s.federatePost(ctx, tx, c, p, "Update")
 	})

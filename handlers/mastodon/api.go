@@ -250,12 +250,16 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 // handleEditStatus edits a post's text (and, for a thread, its title from spoiler_text), as
 // the author may.
 func (a *API) handleEditStatus(w http.ResponseWriter, r *http.Request) {
+	descriptions := peekMediaAttributes(w, r)
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
 		return
 	}
-	edit := service.PostEdit{}
+	if descriptions == nil {
+		descriptions = formMediaAttributes(p)
+	}
+	edit := service.PostEdit{MediaDescriptions: descriptions}
 	if text, ok := p["status"]; ok && len(text) > 0 {
 		edit.Body = &text[0]
 	}

@@ -1,7 +1,11 @@
 package mastodon
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
+	"mime"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -89,4 +93,44 @@ func mediaIDs(p map[string][]string) []string {
 		return ids
 	}
 	return p["media_ids"]
+}
+
+// peekMediaAttributes reads media_attributes (alt texts changed in a status edit) from a
+// JSON body, which params cannot (they are objects), and puts the body back for params.
+func peekMediaAttributes(w http.ResponseWriter, r *http.Request) map[string]string {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" || r.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(http.MaxBytesReader(w, r.Body, maxParamBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var doc struct {
+		MediaAttributes []struct {
+			ID          string  `json:"id"`
+			Description *string `json:"description"`
+		} `json:"media_attributes"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, at := range doc.MediaAttributes {
+		if at.ID != "" && at.Description != nil {
+			out[at.ID] = *at.Description
+		}
+	}
+	return out
+}
+
+// formMediaAttributes reads media_attributes[][id] and media_attributes[][description] from
+// a form, paired in order (only when every entry has both).
+func formMediaAttributes(p map[string][]string) map[string]string {
+	ids, descs := p["media_attributes[][id]"], p["media_attributes[][description]"]
+	if len(ids) == 0 || len(ids) != len(descs) {
+		return nil
+	}
+	out := make(map[string]string, len(ids))
+	for i, id := range ids {
+		out[id] = descs[i]
+	}
+	return out
 }
