@@ -85,12 +85,21 @@ const maxFormBody = 256 << 10
 // withCSRF refuses a form POST whose secret does not match the session's (or the visitor's
 // cookie), and any POST a browser says comes from another site. It bounds the form's size.
 func (s *Server) withCSRF(next http.Handler) http.Handler {
+	return s.withCSRFLimit(maxFormBody)(next)
+}
+
+// withCSRFLimit is withCSRF for forms of up to limit bytes (those that carry a file).
+func (s *Server) withCSRFLimit(limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return s.csrfChecked(limit, next) }
+}
+
+func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		want := ""
 		if ws := sessionFrom(r.Context()); ws != nil {
 			want = ws.session.CSRFToken
