@@ -45,7 +45,7 @@ func (s *Service) UploadMedia(ctx context.Context, in MediaUpload) (*convene.Med
 	if err := setMediaText(m, MediaEdit{Description: &in.Description, Focus: &in.Focus}); err != nil {
 		return nil, err
 	}
-	img, err := processImage(in.File)
+	img, err := s.processImage(ctx, in.File)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +57,17 @@ func (s *Service) UploadMedia(ctx context.Context, in MediaUpload) (*convene.Med
 		return nil, err
 	}
 	return m, nil
+}
+
+// processImage processes an upload once one of the few image slots is free.
+func (s *Service) processImage(ctx context.Context, r io.Reader) (*processedImage, error) {
+	select {
+	case s.imageSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.imageSlots }()
+	return processImage(r)
 }
 
 // storeFiles writes an upload's files, then its row; on failure nothing is left behind.

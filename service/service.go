@@ -73,6 +73,9 @@ type Service struct {
 	// files keeps uploads; uploadsByAccount bounds them as Mastodon does (30 in 30 minutes).
 	files            convene.MediaFiles
 	uploadsByAccount *throttle
+	// imageSlots bounds how many uploads are decoded at once: a picture at the pixel limit
+	// takes a few hundred megabytes while it is processed.
+	imageSlots chan struct{}
 }
 
 // New returns a Service for cfg.
@@ -106,6 +109,7 @@ func New(cfg Config) *Service {
 	s.remoteActorByAccount = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.resolveActor = cfg.ResolveActor
 	s.files, s.uploadsByAccount = cfg.MediaFiles, newThrottle(30, 30*time.Minute)
+	s.imageSlots = make(chan struct{}, 2)
 	s.initStreams(cfg)
 	return s
 }
