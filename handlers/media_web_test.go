@@ -63,4 +63,10 @@ func TestWebReplyCarriesAPicture(t *testing.T) {
 	if strings.Contains(x.page(t, ben), "Text file") {
 		t.Error("the refused reply was posted")
 	}
+	// A picture over the limit is cut off and said to be too large, not taken for a stale form.
+	resp = ben.postMultipart("/p/"+x.thread.ID+"/reply", map[string]string{"csrf": ben.formSecret(page), "body": "Huge"},
+		make([]byte, 17<<20))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("reply with a 17 MB file = %d, want 413", resp.StatusCode)
+	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -78,6 +79,10 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 // validToken: the shape of service.NewSecret's secrets.
 func validToken(v string) bool { return len(v) == 43 && !strings.ContainsAny(v, "=+/ ") }
 
+// formMemory is how much of a multipart form is held in memory; a file beyond it waits in
+// a temporary file until the request ends.
+const formMemory = 1 << 20
+
 // maxFormBody bounds a web form: the longest field is an event description of 20,000
 // characters.
 const maxFormBody = 256 << 10
@@ -100,6 +105,13 @@ func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// Read the form now: a body over the limit must say so, not look like a stale form.
+		if err := r.ParseMultipartForm(formMemory); err != nil {
+			if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+				s.renderError(w, r, http.StatusRequestEntityTooLarge, "This form is too large (a picture may be at most 16 MB).")
+				return
+			}
+		}
 		want := ""
 		if ws := sessionFrom(r.Context()); ws != nil {
 			want = ws.session.CSRFToken
