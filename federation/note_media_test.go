@@ -136,3 +136,26 @@ func attachmentJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// FuzzAttachments: whatever a peer puts in attachment, the note still parses, and what is
+// kept is bounded and points at http(s).
+func FuzzAttachments(f *testing.F) {
+	f.Add(`[{"type":"Document","mediaType":"image/jpeg","url":"https://m.example/a.jpg","name":"x","blurhash":"U00000fQfQfQ","width":1,"height":2}]`)
+	f.Add(`{"type":"Image","url":[{"type":"Link","href":"https://m.example/b.png"}]}`)
+	f.Add(`[{"type":"Video","url":"javascript:alert(1)"},null,1,"x"]`)
+	f.Fuzz(func(t *testing.T, attachment string) {
+		var n noteDoc
+		if err := json.Unmarshal([]byte(`{"type":"Note","attachment":`+attachment+`}`), &n); err != nil {
+			return // not JSON at all: the whole note is malformed, as before attachments existed
+		}
+		if len(n.Attachment) > service.MaxRemoteMedia {
+			t.Fatalf("%d attachments kept", len(n.Attachment))
+		}
+		for _, a := range n.Attachment {
+			if !isHTTPURL(a.URL) || len(a.URL) > maxAttachmentURL || len([]rune(a.Name)) > convene.MaxMediaDescription ||
+				a.Width < 0 || a.Height < 0 || (a.Blurhash != "" && !validBlurhash(a.Blurhash)) {
+				t.Fatalf("kept %+v", a)
+			}
+		}
+	})
+}

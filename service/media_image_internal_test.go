@@ -250,3 +250,16 @@ func decode83(s string) int {
 	}
 	return v
 }
+
+// FuzzJPEGOrientation: the EXIF reader walks untrusted bytes; it must never panic and only
+// ever answer an orientation from 1 to 8.
+func FuzzJPEGOrientation(f *testing.F) {
+	f.Add(withExif([]byte{0xFF, 0xD8, 0xFF, 0xD9}, 6))
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x02})
+	f.Add([]byte("\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00MM\x00\x2A\xFF\xFF\xFF\xFF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if o := jpegOrientation(data); o < 1 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
+	})
+}
