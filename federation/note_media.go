@@ -14,8 +14,8 @@ import (
 // Attachments, both ways, as Mastodon writes them on a Note:
 // {type: Document, mediaType, url, name (the alt text), blurhash, width, height, focalPoint}.
 
-// attachmentTypes are the attachment object types filed as files; Lemmy's Link (a link
-// post's URL) and anything else are not files.
+// attachmentTypes are the attachment object types filed as files. Lemmy's Link is the
+// link of a link post: a file only when it says it is an image (an image post).
 var attachmentTypes = map[typeName]bool{"Document": true, "Image": true, "Video": true, "Audio": true}
 
 // Bounds on what a peer's attachment may make us store.
@@ -54,6 +54,7 @@ type attachmentDoc struct {
 	Type      typeName        `json:"type"`
 	MediaType string          `json:"mediaType"`
 	URL       json.RawMessage `json:"url"`
+	Href      string          `json:"href"` // a Link's
 	Name      string          `json:"name"`
 	Blurhash  string          `json:"blurhash"`
 	Width     json.RawMessage `json:"width"` // read leniently: a string here must not cost the file
@@ -62,10 +63,16 @@ type attachmentDoc struct {
 
 func parseAttachment(raw json.RawMessage) (service.RemoteAttachment, bool) {
 	var d attachmentDoc
-	if json.Unmarshal(raw, &d) != nil || !attachmentTypes[d.Type] {
+	if json.Unmarshal(raw, &d) != nil {
 		return service.RemoteAttachment{}, false
 	}
 	href, linkType := attachmentURL(d.URL)
+	switch {
+	case d.Type == "Link" && strings.HasPrefix(d.MediaType, "image/"):
+		href = d.Href
+	case !attachmentTypes[d.Type]:
+		return service.RemoteAttachment{}, false
+	}
 	if len(href) > maxAttachmentURL || !isHTTPURL(href) {
 		return service.RemoteAttachment{}, false
 	}

@@ -72,6 +72,13 @@ func TestAttachmentsParseLeniently(t *testing.T) {
 	if len(many.Attachment) != service.MaxRemoteMedia {
 		t.Errorf("%d attachments kept of 12, want %d", len(many.Attachment), service.MaxRemoteMedia)
 	}
+	// Lemmy's image post: its link says it is an image, so it is shown as one.
+	var lemmy noteDoc
+	if err := json.Unmarshal([]byte(`{"type":"Page","attachment":[{"href":"https://lemmy.example/pictrs/image/a.jpeg",
+		"mediaType":"image/jpeg","type":"Link"}]}`), &lemmy); err != nil || len(lemmy.Attachment) != 1 ||
+		lemmy.Attachment[0].URL != "https://lemmy.example/pictrs/image/a.jpeg" {
+		t.Errorf("Lemmy image post = %+v, %v", lemmy.Attachment, err)
+	}
 }
 
 func TestOutboundNoteCarriesAttachments(t *testing.T) {
