@@ -189,6 +189,9 @@ type FollowFilter struct {
 	// instance's communities at once).
 	Followers []string
 	Followee  string
+	// Followees matches follows of any of these actors (the follow requests of every
+	// community one moderates).
+	Followees []string
 	State     FollowState
 	BeforeID  string
 	Limit     int

@@ -33,6 +33,12 @@ func NewIDAt(t time.Time) string {
 	return ids.next(t)
 }
 
+// FirstIDAt is the smallest ULID of time t: "id >= FirstIDAt(t)" keeps what was stored since
+// t, through the primary key's index.
+func FirstIDAt(t time.Time) string {
+	return encodeULID(uint64(t.UnixMilli()), [10]byte{})
+}
+
 func (s *idSource) next(t time.Time) string {
 	ms := uint64(t.UnixMilli())
 	s.mu.Lock()

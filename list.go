@@ -24,6 +24,9 @@ type ListStore interface {
 	DeleteList(ctx context.Context, id string) error
 	FindList(ctx context.Context, id string) (*List, error)
 	FindLists(ctx context.Context, accountID string) ([]*List, error)
+	// FindListsWithMembers finds every account's lists holding any of the actors (whose
+	// list streams a post of theirs belongs in).
+	FindListsWithMembers(ctx context.Context, actors []string) ([]*List, error)
 	AddListMembers(ctx context.Context, listID string, actors []string, at time.Time) error
 	RemoveListMembers(ctx context.Context, listID string, actors []string) error
 	FindListMembers(ctx context.Context, listID string) ([]string, error)

@@ -58,6 +58,13 @@ type Post struct {
 	DeletedAt    *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
 }
 
+// PostRevision is a version of a post that an edit replaced.
+type PostRevision struct {
+	Title     string    `db:"title"`
+	Content   string    `db:"content"` // HTML, as the post held it
+	CreatedAt time.Time `db:"created_at"`
+}
+
 // IsThread reports whether p starts a thread.
 func (p *Post) IsThread() bool { return p.ParentID == "" }
 
@@ -65,9 +72,10 @@ func (p *Post) IsThread() bool { return p.ParentID == "" }
 type PostFilter struct {
 	CommunityID  string
 	CommunityIRI string
-	AuthorIRI    string // posts by this actor (a profile's recent posts)
-	Tag          string // posts carrying this hashtag (lowercase, without '#')
-	ThreadID     string // all posts of a thread (then oldest first)
+	AuthorIRI    string   // posts by this actor (a profile's recent posts)
+	Tag          string   // posts carrying this hashtag (lowercase, without '#')
+	ThreadID     string   // all posts of a thread (then oldest first)
+	IDs          []string // these posts (a page of boosts' originals)
 	ThreadsOnly  bool
 	PublicOnly   bool
 	BeforeID     string
@@ -87,7 +95,10 @@ type PostStore interface {
 	FindPostsTags(ctx context.Context, postIDs []string) (map[string][]string, error)
 	// UpdatePost writes title, content, source, mentions, visibility, edited_at and tags.
 	UpdatePost(ctx context.Context, p *Post) error
-	// TombstonePost empties a post's content and marks it deleted.
+	// FindPostRevisions lists a post's earlier versions, oldest first (UpdatePost keeps one
+	// whenever the title or content changes).
+	FindPostRevisions(ctx context.Context, postID string) ([]PostRevision, error)
+	// TombstonePost empties a post's content, forgets its earlier versions and marks it deleted.
 	TombstonePost(ctx context.Context, id string, at time.Time) error
 
 	// AddLike records actorIRI liking the post once (ECONFLICT the second time).
@@ -96,6 +107,8 @@ type PostStore interface {
 	RemoveLike(ctx context.Context, postID, actorIRI string) (string, error)
 	// FindLikedPostIDs lists the posts of a thread that actorIRI likes.
 	FindLikedPostIDs(ctx context.Context, actorIRI, threadID string) ([]string, error)
+	// FindLikers lists the actors (IRIs) who like a post, the latest first.
+	FindLikers(ctx context.Context, postID string, limit int) ([]string, error)
 
 	// RecordDeletion remembers that actor deleted a remote object we never saw, so its late
 	// Create cannot bring it back; IsDeleted asks whether actor did so since the given time.

@@ -22,6 +22,10 @@ type Store interface {
 	TimelineStore
 	MarkerStore
 	BoostStore
+	BookmarkStore
+	SearchStore
+	DirectoryStore
+	TrendStore
 	ListStore
 	StatsStore
 	OAuthStore

@@ -27,6 +27,8 @@ type StreamEvent struct {
 	// Accounts are the local accounts whose home timeline (the user stream) it belongs in; for
 	// a notification, the account notified.
 	Accounts []string `json:"a,omitempty"`
+	// Lists are the lists (by id) whose timeline it belongs in (the list streams).
+	Lists []string `json:"l,omitempty"`
 }
 
 // EventBus carries stream events between the processes serving one database. Publish sends

@@ -22,6 +22,9 @@ type TimelineFilter struct {
 	LocalOnly, RemoteOnly bool
 	// ThreadsOnly leaves replies out (a profile's exclude_replies).
 	ThreadsOnly bool
+	// BoostedBy are the local accounts (ids) whose boosts the timeline shows: on a home
+	// timeline, the people it follows here.
+	BoostedBy []string
 	// OnlyMedia keeps posts with attachments (Mastodon's only_media); events have none.
 	OnlyMedia bool
 	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.
@@ -36,4 +39,7 @@ type TimelineFilter struct {
 type TimelineStore interface {
 	FindTimelinePosts(ctx context.Context, f TimelineFilter) ([]*Post, error)
 	FindTimelineEvents(ctx context.Context, f TimelineFilter) ([]*Event, error)
+	// FindTimelineBoosts pages the boosts by f.BoostedBy of public posts that still stand
+	// (f.ThreadsOnly: of threads); none without BoostedBy.
+	FindTimelineBoosts(ctx context.Context, f TimelineFilter) ([]*Boost, error)
 }

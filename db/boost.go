@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/convene-social/convene"
 )
@@ -20,11 +21,23 @@ func (s *store) CreateBoost(ctx context.Context, b *convene.Boost) error {
 	return nil
 }
 
+const boostColumns = `id, account_id, post_id, activity_iri, created_at`
+
+// FindBoostByID implements convene.BoostStore.
+func (s *store) FindBoostByID(ctx context.Context, id string) (*convene.Boost, error) {
+	var b convene.Boost
+	if err := s.getContext(ctx, &b, `SELECT `+boostColumns+` FROM boosts WHERE id = ?`, id); err != nil {
+		return nil, notFound(err, "boost not found")
+	}
+	b.CreatedAt = b.CreatedAt.UTC()
+	return &b, nil
+}
+
 // DeleteBoost implements convene.BoostStore.
 func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*convene.Boost, error) {
 	var b convene.Boost
 	err := s.inTx(ctx, func(t *store) error {
-		if err := t.getContext(ctx, &b, `SELECT id, account_id, post_id, activity_iri, created_at FROM boosts
+		if err := t.getContext(ctx, &b, `SELECT `+boostColumns+` FROM boosts
 			WHERE account_id = ? AND post_id = ?`, accountID, postID); err != nil {
 			return notFound(err, "you did not boost that")
 		}
@@ -36,6 +49,16 @@ func (s *store) DeleteBoost(ctx context.Context, accountID, postID string) (*con
 	}
 	b.CreatedAt = b.CreatedAt.UTC()
 	return &b, nil
+}
+
+// FindBoosters implements convene.BoostStore.
+func (s *store) FindBoosters(ctx context.Context, postID string, limit int) ([]string, error) {
+	var ids []string
+	if err := s.selectContext(ctx, &ids, `SELECT account_id FROM boosts WHERE post_id = ? ORDER BY id DESC LIMIT `+
+		strconv.Itoa(pageLimit(limit)), postID); err != nil {
+		return nil, fmt.Errorf("find boosters: %w", err)
+	}
+	return ids, nil
 }
 
 // CountBoosts implements convene.BoostStore: one query for a page of posts.

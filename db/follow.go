@@ -99,6 +99,9 @@ func followWhere(f convene.FollowFilter) *where {
 	if len(f.Followers) > 0 {
 		w.add("follower_iri IN ("+placeholders(len(f.Followers))+")", anys(f.Followers)...)
 	}
+	if len(f.Followees) > 0 {
+		w.add("followee_iri IN ("+placeholders(len(f.Followees))+")", anys(f.Followees)...)
+	}
 	if f.Followee != "" {
 		w.add("followee_iri = ?", f.Followee)
 	}

@@ -58,6 +58,22 @@ func (s *store) FindLists(ctx context.Context, accountID string) ([]*convene.Lis
 	return list, nil
 }
 
+// FindListsWithMembers implements convene.ListStore.
+func (s *store) FindListsWithMembers(ctx context.Context, actors []string) ([]*convene.List, error) {
+	if len(actors) == 0 {
+		return nil, nil
+	}
+	var list []*convene.List
+	if err := s.selectContext(ctx, &list, `SELECT `+listColumns+` FROM lists WHERE id IN
+		(SELECT list_id FROM list_members WHERE actor_iri IN (`+placeholders(len(actors))+`)) ORDER BY id`, anys(actors)...); err != nil {
+		return nil, fmt.Errorf("find lists with members: %w", err)
+	}
+	for _, l := range list {
+		l.CreatedAt = l.CreatedAt.UTC()
+	}
+	return list, nil
+}
+
 // AddListMembers implements convene.ListStore; members already there stay.
 func (s *store) AddListMembers(ctx context.Context, listID string, actors []string, at time.Time) error {
 	return s.inTx(ctx, func(t *store) error {

@@ -43,7 +43,7 @@ func NewNotifyBus(d *DB, url string, log *slog.Logger) (*NotifyBus, error) {
 }
 
 // Publish sends ev to every listening process. An event whose audience is too long for one
-// payload is split: the later parts carry only more of its accounts.
+// payload is split: the later parts carry only more of its accounts and lists.
 func (b *NotifyBus) Publish(ctx context.Context, ev convene.StreamEvent) error {
 	payloads, err := notifyPayloads(ev)
 	if err != nil {
@@ -65,33 +65,46 @@ func notifyPayloads(ev convene.StreamEvent) ([]string, error) {
 	if len(whole) <= maxNotifyPayload {
 		return []string{string(whole)}, nil
 	}
-	rest := ev.Accounts
-	head := ev
-	head.Accounts = nil
+	accounts, lists := ev.Accounts, ev.Lists
+	part := ev
+	part.Accounts, part.Lists = nil, nil
 	var out []string
-	for first := true; first || len(rest) > 0; first = false {
-		part := convene.StreamEvent{Kind: ev.Kind, PostID: ev.PostID, NotificationID: ev.NotificationID}
-		if first {
-			part = head
+	for first := true; first || len(accounts)+len(lists) > 0; first = false {
+		if !first {
+			part = convene.StreamEvent{Kind: ev.Kind, PostID: ev.PostID, NotificationID: ev.NotificationID}
 		}
 		base, _ := json.Marshal(part)
 		if len(base) > maxNotifyPayload {
-			return nil, errors.New("publish stream event: too large even without its accounts")
+			return nil, errors.New("publish stream event: too large even without its audience")
 		}
-		size := len(base) + len(`,"a":[]`)
-		n := 0
-		for n < len(rest) && size+len(rest[n])+3 <= maxNotifyPayload {
-			size += len(rest[n]) + 3
-			n++
+		size := len(base)
+		n := idsThatFit(accounts, &size)
+		part.Accounts, accounts = accounts[:n], accounts[n:]
+		m := idsThatFit(lists, &size)
+		part.Lists, lists = lists[:m], lists[m:]
+		if n+m == 0 && !first {
+			return nil, errors.New("publish stream event: an account or list id is too long")
 		}
-		if n == 0 && len(rest) > 0 && !first {
-			return nil, errors.New("publish stream event: an account id is too long")
-		}
-		part.Accounts, rest = rest[:n], rest[n:]
 		p, _ := json.Marshal(part)
 		out = append(out, string(p))
 	}
 	return out, nil
+}
+
+// idsThatFit counts how many of ids still fit in a payload of *size bytes, as one more JSON
+// array field, and adds what they take to *size.
+func idsThatFit(ids []string, size *int) int {
+	const field, perID = len(`,"a":[]`), 3 // quotes and a comma around each id
+	if len(ids) == 0 || *size+field+len(ids[0])+perID > maxNotifyPayload {
+		return 0
+	}
+	*size += field
+	n := 0
+	for n < len(ids) && *size+len(ids[n])+perID <= maxNotifyPayload {
+		*size += len(ids[n]) + perID
+		n++
+	}
+	return n
 }
 
 // Listen delivers every event published on the database until ctx ends. The listener

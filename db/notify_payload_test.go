@@ -10,7 +10,7 @@ import (
 
 // TestNotifyPayloadsSplitLargeAudiences checks, without PostgreSQL, how an event too large
 // for one NOTIFY is cut: every part fits, the public part comes once, and together the parts
-// name every account exactly once.
+// name every account and list exactly once.
 func TestNotifyPayloadsSplitLargeAudiences(t *testing.T) {
 	small := convene.StreamEvent{Kind: "update", PostID: convene.NewID(), Public: true, Accounts: []string{convene.NewID()}}
 	if parts, err := notifyPayloads(small); err != nil || len(parts) != 1 {
@@ -20,12 +20,13 @@ func TestNotifyPayloadsSplitLargeAudiences(t *testing.T) {
 	ev := convene.StreamEvent{Kind: "update", PostID: convene.NewID(), Public: true, Local: true, Tags: []string{"seeds"}}
 	for range 1000 {
 		ev.Accounts = append(ev.Accounts, convene.NewID())
+		ev.Lists = append(ev.Lists, convene.NewID())
 	}
 	parts, err := notifyPayloads(ev)
 	if err != nil || len(parts) < 2 {
 		t.Fatalf("1000 accounts = %d parts, %v; want it split", len(parts), err)
 	}
-	seen := map[string]int{}
+	seen, seenLists := map[string]int{}, map[string]int{}
 	for i, p := range parts {
 		if len(p) > maxNotifyPayload {
 			t.Errorf("part %d is %d bytes, over %d", i, len(p), maxNotifyPayload)
@@ -42,6 +43,17 @@ func TestNotifyPayloadsSplitLargeAudiences(t *testing.T) {
 		}
 		for _, a := range part.Accounts {
 			seen[a]++
+		}
+		for _, l := range part.Lists {
+			seenLists[l]++
+		}
+	}
+	if len(seenLists) != len(ev.Lists) {
+		t.Errorf("the parts name %d lists, want %d", len(seenLists), len(ev.Lists))
+	}
+	for l, n := range seenLists {
+		if n != 1 {
+			t.Errorf("list %s is in %d parts", l, n)
 		}
 	}
 	if len(seen) != len(ev.Accounts) {

@@ -82,6 +82,9 @@ func (s *store) FindPosts(ctx context.Context, f convene.PostFilter) ([]*convene
 	if f.ThreadID != "" {
 		w.add("thread_id = ?", f.ThreadID)
 	}
+	if len(f.IDs) > 0 {
+		w.add("id IN ("+placeholders(len(f.IDs))+")", anys(f.IDs)...)
+	}
 	if f.ThreadsOnly {
 		w.add("parent_id = ''")
 	}
@@ -138,6 +141,9 @@ func (s *store) FindPostsTags(ctx context.Context, postIDs []string) (map[string
 // UpdatePost implements convene.PostStore; the post's hashtags become p.Tags.
 func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
 	return s.inTx(ctx, func(t *store) error {
+		if err := t.keepRevision(ctx, p); err != nil {
+			return err
+		}
 		n, err := t.execContext(ctx, `UPDATE posts SET title = ?, content = ?, source = ?, mentions = ?, visibility = ?, edited_at = ?
 			WHERE id = ? AND deleted_at IS NULL`, p.Title, p.Content, p.Source, p.Mentions, p.Visibility, p.EditedAt, p.ID)
 		if err != nil {
@@ -158,14 +164,48 @@ func (s *store) UpdatePost(ctx context.Context, p *convene.Post) error {
 	})
 }
 
-// TombstonePost implements convene.PostStore.
-func (s *store) TombstonePost(ctx context.Context, id string, at time.Time) error {
-	_, err := s.execContext(ctx, `UPDATE posts SET title = '', content = '', source = '', deleted_at = ?
-		WHERE id = ? AND deleted_at IS NULL`, at, id)
+// keepRevision copies the post as it stands before an update that changes its title or
+// content into post_revisions, dated from when that version appeared.
+func (s *store) keepRevision(ctx context.Context, p *convene.Post) error {
+	at := time.Now()
+	if p.EditedAt != nil {
+		at = *p.EditedAt
+	}
+	_, err := s.execContext(ctx, `INSERT INTO post_revisions (id, post_id, title, content, created_at)
+		SELECT ?, id, title, content, COALESCE(edited_at, published_at) FROM posts
+		WHERE id = ? AND deleted_at IS NULL AND (title <> ? OR content <> ?)`, convene.NewIDAt(at), p.ID, p.Title, p.Content)
 	if err != nil {
-		return fmt.Errorf("delete post: %w", err)
+		return fmt.Errorf("keep post revision: %w", err)
 	}
 	return nil
+}
+
+// FindPostRevisions implements convene.PostStore.
+func (s *store) FindPostRevisions(ctx context.Context, postID string) ([]convene.PostRevision, error) {
+	var revs []convene.PostRevision
+	if err := s.selectContext(ctx, &revs, `SELECT title, content, created_at FROM post_revisions
+		WHERE post_id = ? ORDER BY id`, postID); err != nil {
+		return nil, fmt.Errorf("find post revisions: %w", err)
+	}
+	for i := range revs {
+		revs[i].CreatedAt = revs[i].CreatedAt.UTC()
+	}
+	return revs, nil
+}
+
+// TombstonePost implements convene.PostStore; the post's earlier versions go with its content.
+func (s *store) TombstonePost(ctx context.Context, id string, at time.Time) error {
+	return s.inTx(ctx, func(t *store) error {
+		_, err := t.execContext(ctx, `UPDATE posts SET title = '', content = '', source = '', deleted_at = ?
+			WHERE id = ? AND deleted_at IS NULL`, at, id)
+		if err != nil {
+			return fmt.Errorf("delete post: %w", err)
+		}
+		if _, err := t.execContext(ctx, `DELETE FROM post_revisions WHERE post_id = ?`, id); err != nil {
+			return fmt.Errorf("delete post revisions: %w", err)
+		}
+		return nil
+	})
 }
 
 // AddLike implements convene.PostStore.

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 // FindLikedPostIDs implements convene.PostStore. The likes primary key starts with post_id,
@@ -15,4 +16,15 @@ func (s *store) FindLikedPostIDs(ctx context.Context, actorIRI, threadID string)
 		return nil, fmt.Errorf("find liked posts: %w", err)
 	}
 	return ids, nil
+}
+
+// FindLikers implements convene.PostStore: the primary key (post_id, actor_iri) finds them.
+func (s *store) FindLikers(ctx context.Context, postID string, limit int) ([]string, error) {
+	var actors []string
+	err := s.selectContext(ctx, &actors, `SELECT actor_iri FROM likes WHERE post_id = ?
+		ORDER BY created_at DESC, actor_iri LIMIT `+strconv.Itoa(pageLimit(limit)), postID)
+	if err != nil {
+		return nil, fmt.Errorf("find likers: %w", err)
+	}
+	return actors, nil
 }

@@ -69,6 +69,32 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	return list, nil
 }
 
+// FindTimelineBoosts implements convene.TimelineStore.
+func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter) ([]*convene.Boost, error) {
+	if len(f.BoostedBy) == 0 {
+		return nil, nil
+	}
+	w := &where{}
+	w.add("account_id IN ("+placeholders(len(f.BoostedBy))+")", anys(f.BoostedBy)...)
+	standing := `SELECT id FROM posts WHERE deleted_at IS NULL AND visibility = ?`
+	if f.ThreadsOnly {
+		standing += ` AND parent_id = ''`
+	}
+	if f.OnlyMedia {
+		standing += ` AND EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id)`
+	}
+	w.add("post_id IN ("+standing+")", convene.VisibilityPublic)
+	var list []*convene.Boost
+	if err := s.selectContext(ctx, &list, `SELECT `+boostColumns+` FROM boosts`+idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit),
+		w.args...); err != nil {
+		return nil, fmt.Errorf("find timeline boosts: %w", err)
+	}
+	for _, b := range list {
+		b.CreatedAt = b.CreatedAt.UTC()
+	}
+	return list, nil
+}
+
 // FindTimelineEvents implements convene.TimelineStore.
 func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter) ([]*convene.Event, error) {
 	if f.Tag != "" || f.OnlyMedia {

@@ -85,3 +85,91 @@ func TestStreamingAPIDeliversRealStatusesAndNotifications(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamingAPIListStreams subscribes to a list's stream, which only the list's owner may.
+func TestStreamingAPIListStreams(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice, bob := w.b, w.alice, w.bob
+	_, v := b.apiJSON("GET", "/api/v1/accounts/lookup?acct=surrey", "", "")
+	surrey := obj(v)["id"].(string)
+	b.apiJSON("POST", "/api/v1/accounts/"+surrey+"/follow", "", bob)
+	_, v = b.apiJSON("POST", "/api/v1/lists", `{"title":"Surrey"}`, bob)
+	list := obj(v)["id"].(string)
+	if resp, _ := b.apiJSON("POST", "/api/v1/lists/"+list+"/accounts", "account_ids[]="+surrey, bob); resp.StatusCode != 200 {
+		t.Fatalf("listing surrey = %d", resp.StatusCode)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	base := "wss" + strings.TrimPrefix(b.srv.URL, "https") + "/api/v1/streaming?stream=list&list=" + list
+	if _, resp, err := websocket.Dial(ctx, base, &websocket.DialOptions{HTTPClient: b.c, Subprotocols: []string{alice}}); err == nil ||
+		resp == nil || resp.StatusCode != 404 {
+		t.Fatalf("alice streaming bob's list: %v (%v), want 404", err, resp)
+	}
+	conn, _, err := websocket.Dial(ctx, base, &websocket.DialOptions{HTTPClient: b.c, Subprotocols: []string{bob}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	time.Sleep(100 * time.Millisecond) // let the subscription land before posting
+
+	_, v = b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Pruning on Sunday"}`, alice)
+	thread := obj(v)["id"].(string)
+	_, data, err := conn.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m streamMessage
+	var status map[string]any
+	if err := json.Unmarshal(data, &m); err != nil || m.Event != "update" || len(m.Stream) != 2 || m.Stream[0] != "list" ||
+		m.Stream[1] != list || json.Unmarshal([]byte(m.Payload), &status) != nil || status["id"] != thread {
+		t.Fatalf("list stream message = %s", data)
+	}
+}
+
+// TestStreamingAPIBoostsReachFollowers: a boost goes to its booster's followers' user streams,
+// and its withdrawal as a delete of the boost's id.
+func TestStreamingAPIBoostsReachFollowers(t *testing.T) {
+	w := newAPIWorld(t)
+	b, app, alice, bob := w.b, w.app, w.alice, w.bob
+	mustCreateAccountH(t, w.svc, "carol")
+	carol := b.tokenFor(app, "carol", "read write follow")
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Apple day"}`, alice)
+	thread := obj(v)["id"].(string)
+	_, v = b.apiJSON("GET", "/api/v1/accounts/lookup?acct=bob", "", "")
+	b.apiJSON("POST", "/api/v1/accounts/"+obj(v)["id"].(string)+"/follow", "", carol)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "wss"+strings.TrimPrefix(b.srv.URL, "https")+"/api/v1/streaming?stream=user",
+		&websocket.DialOptions{HTTPClient: b.c, Subprotocols: []string{carol}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	time.Sleep(100 * time.Millisecond) // let the subscription land before boosting
+	read := func() streamMessage {
+		t.Helper()
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m streamMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+
+	_, v = b.apiJSON("POST", "/api/v1/statuses/"+thread+"/reblog", "", bob)
+	boost := obj(v)["id"].(string)
+	var status map[string]any
+	if m := read(); m.Event != "update" || json.Unmarshal([]byte(m.Payload), &status) != nil || status["id"] != boost ||
+		obj(status["reblog"])["id"] != thread {
+		t.Fatalf("carol's stream after bob's boost: %+v", m)
+	}
+	b.apiJSON("POST", "/api/v1/statuses/"+thread+"/unreblog", "", bob)
+	if m := read(); m.Event != "delete" || m.Payload != boost {
+		t.Errorf("carol's stream after the unboost: %+v, want a delete of %s", m, boost)
+	}
+}

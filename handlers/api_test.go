@@ -123,13 +123,16 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp, m := post(alice, "status=no+community+here", "k2"); resp.StatusCode != 422 || m["error"] == "" {
 		t.Errorf("a status mentioning no community = %d %v", resp.StatusCode, m)
 	}
+	if resp, m := post(alice, `{"status":"@surrey later","scheduled_at":"2030-01-01T00:00:00Z"}`, "k4"); resp.StatusCode != 422 || m["error"] == "" {
+		t.Errorf("a scheduled status = %d %v; Convene cannot schedule, so it must not post now", resp.StatusCode, m)
+	}
 	if resp, _ := post(bobReads, `{"status":"@surrey hi"}`, "k3"); resp.StatusCode != 403 {
 		t.Errorf("posting with a read-only token = %d", resp.StatusCode)
 	}
 	// bob answers from his app (a form, as Tusky sends it); alice hears of it.
 	resp, r1 := post(bob, url.Values{"status": {"I will bring beans"}, "in_reply_to_id": {thread}}.Encode(), "")
-	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread {
-		t.Fatalf("reply = %d %v", resp.StatusCode, r1)
+	if resp.StatusCode != 200 || r1["in_reply_to_id"] != thread || r1["in_reply_to_account_id"] != obj(st["account"])["id"] {
+		t.Fatalf("reply = %d %v; want it to answer alice's thread", resp.StatusCode, r1)
 	}
 	if _, v := b.apiJSON("GET", "/nodeinfo/2.1", "", ""); obj(obj(v)["usage"])["localPosts"] != 2.0 {
 		t.Errorf("NodeInfo usage = %v; want 2 local posts", obj(v)["usage"])
@@ -165,6 +168,11 @@ func TestClientAPIReadsAndPostsInCommunities(t *testing.T) {
 	if resp, v := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"@surrey Seed swap on *Sunday* #seeds"}`, alice); resp.StatusCode != 200 ||
 		!strings.Contains(obj(v)["content"].(string), "<em>Sunday</em>") || obj(v)["edited_at"] == nil {
 		t.Errorf("edit = %d %v", resp.StatusCode, v)
+	}
+	if resp, v := b.apiJSON("GET", "/api/v1/statuses/"+thread+"/history", "", bob); resp.StatusCode != 200 || len(arr(v)) != 2 ||
+		strings.Contains(obj(arr(v)[0])["content"].(string), "Sunday") || !strings.Contains(obj(arr(v)[1])["content"].(string), "<em>Sunday</em>") ||
+		obj(obj(arr(v)[0])["account"])["username"] != "alice" {
+		t.Errorf("history = %d %v; want the first version, then the edit", resp.StatusCode, v)
 	}
 	if resp, _ := b.apiJSON("PUT", "/api/v1/statuses/"+thread, `{"status":"mine now"}`, bob); resp.StatusCode != 403 {
 		t.Errorf("bob editing alice's thread = %d", resp.StatusCode)
@@ -282,6 +290,9 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"POST", "/api/v1/statuses/" + id + "/favourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/unfavourite", true},
 		{"POST", "/api/v1/statuses/" + id + "/reblog", true},
+		{"POST", "/api/v1/statuses/" + id + "/bookmark", true},
+		{"POST", "/api/v1/statuses/" + id + "/unbookmark", true},
+		{"GET", "/api/v1/bookmarks", false},
 		{"POST", "/api/v1/statuses/" + id + "/unreblog", true},
 		{"GET", "/api/v1/timelines/home", false},
 		{"GET", "/api/v1/notifications", false},
@@ -290,8 +301,17 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/markers", false},
 		{"POST", "/api/v1/markers", true},
 		{"GET", "/api/v1/follow_requests", false},
+		{"POST", "/api/v1/follow_requests/" + id + "/authorize", true},
+		{"POST", "/api/v1/follow_requests/" + id + "/reject", true},
 		{"GET", "/api/v1/preferences", false},
+		{"GET", "/api/v1/suggestions", false},
+		{"GET", "/api/v1/accounts/" + id + "/lists", false},
+		{"GET", "/api/v2/suggestions", false},
 		{"GET", "/api/v2/filters", false},
+		{"GET", "/api/v1/announcements", false},
+		{"GET", "/api/v1/conversations", false},
+		{"GET", "/api/v1/scheduled_statuses", false},
+		{"GET", "/api/v1/followed_tags", false},
 		// Mastodon asks write:media of every media endpoint, reads included.
 		{"POST", "/api/v2/media", true},
 		{"POST", "/api/v1/media", true},
@@ -311,7 +331,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		}
 	}
 	// Public reads work without a token, and a bad token is refused even there.
-	for _, path := range []string{"/api/v1/timelines/public", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
+	for _, path := range []string{"/api/v1/timelines/public", "/api/v1/directory", "/api/v2/instance", "/api/v1/instance", "/api/v1/custom_emojis",
 		"/api/v2/search?q=alice"} {
 		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
 			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
@@ -369,6 +389,12 @@ func TestClientAPILists(t *testing.T) {
 	lid := list["id"].(string)
 	if resp, _ := b.apiJSON("POST", "/api/v1/lists/"+lid+"/accounts", "account_ids[]="+aliceID, bob); resp.StatusCode != 200 {
 		t.Fatalf("add to list = %d", resp.StatusCode)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != lid {
+		t.Errorf("bob's lists holding alice = %v", v)
+	}
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+aliceID+"/lists", "", alice); len(arr(v)) != 0 {
+		t.Errorf("alice's lists holding herself = %v; bob's list is his", v)
 	}
 	if _, v := b.apiJSON("GET", "/api/v1/lists/"+lid+"/accounts", "", bob); len(arr(v)) != 1 || obj(arr(v)[0])["id"] != aliceID {
 		t.Errorf("list accounts = %v", v)

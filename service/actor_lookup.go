@@ -61,6 +61,19 @@ func (s *Service) FindActorByIRI(ctx context.Context, iri string) (Actor, error)
 	return Actor{Remote: r}, nil
 }
 
+// ID is the actor's id: its account's, community's or remote actor's.
+func (a Actor) ID() string {
+	switch {
+	case a.Account != nil:
+		return a.Account.ID
+	case a.Community != nil:
+		return a.Community.ID
+	case a.Remote != nil:
+		return a.Remote.ID
+	}
+	return ""
+}
+
 // ActorIRI is the actor's ActivityPub id.
 func (s *Service) ActorIRI(a Actor) string {
 	switch {

@@ -71,26 +71,9 @@ const MaxStatusCharacters = maxPostBody
 // those of the communities it moderates (owners included), since people here accept follows
 // at once. Mastodon apps show it as source.follow_requests_count.
 func (s *Service) FollowRequestCount(ctx context.Context) (int, error) {
-	a := convene.PrincipalFrom(ctx).Account
-	if a == nil {
-		return 0, convene.Errorf(convene.EUNAUTHORIZED, "sign in to see follow requests")
+	groups, err := s.moderatedGroups(ctx)
+	if err != nil || len(groups) == 0 {
+		return 0, err
 	}
-	total := 0
-	for before := ""; ; {
-		list, err := s.store.FindCommunities(ctx, convene.CommunityFilter{ModeratorID: a.ID, BeforeID: before, Limit: 200})
-		if err != nil {
-			return 0, err
-		}
-		if len(list) == 0 {
-			return total, nil
-		}
-		for _, c := range list {
-			n, err := s.store.CountFollows(ctx, convene.FollowFilter{Followee: s.iris.Group(c.Slug), State: convene.FollowPending})
-			if err != nil {
-				return 0, err
-			}
-			total += n
-		}
-		before = list[len(list)-1].ID
-	}
+	return s.store.CountFollows(ctx, convene.FollowFilter{Followees: groups.iris(), State: convene.FollowPending})
 }

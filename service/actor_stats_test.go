@@ -147,5 +147,35 @@ func TestFollowRequestCountCoversTheCommunitiesOneModerates(t *testing.T) {
 		}
 		_, err := x.svc.FollowRequestCount(context.Background())
 		wantCode(t, err, convene.EUNAUTHORIZED)
+
+		// olga lists them, newest first, and decides them by who asked.
+		list, err := x.svc.FollowRequests(as(x.olga), "", 10)
+		if err != nil || len(list) != 2 || list[0].Follower != "https://remote.example/users/rae" {
+			t.Fatalf("olga's requests = %+v, %v", list, err)
+		}
+		if older, _ := x.svc.FollowRequests(as(x.olga), list[0].ID, 10); len(older) != 1 || older[0].Follower != "https://convene.test/u/otto" {
+			t.Errorf("older requests = %+v", older)
+		}
+		if list, err := x.svc.FollowRequests(as(x.mia), "", 10); err != nil || len(list) != 0 {
+			t.Errorf("mia's requests = %+v, %v", list, err)
+		}
+		wantCode(t, x.svc.DecideFollowRequests(as(x.mia), "https://convene.test/u/otto", true), convene.ENOTFOUND)
+		if err := x.svc.DecideFollowRequests(as(x.olga), "https://convene.test/u/otto", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.DecideFollowRequests(as(x.olga), "https://remote.example/users/rae", false); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, x.svc.DecideFollowRequests(as(x.olga), "https://convene.test/u/otto", true), convene.ENOTFOUND)
+		if n, _ := x.svc.FollowRequestCount(as(x.olga)); n != 0 {
+			t.Errorf("requests left = %d", n)
+		}
+		closed, err := x.svc.FindCommunity(as(x.otto), "closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rel, err := x.svc.Relationships(as(x.otto), []string{closed.ID}); err != nil || !rel[0].Following {
+			t.Errorf("otto and closed after approval = %+v, %v", rel, err)
+		}
 	})
 }

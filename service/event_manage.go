@@ -98,19 +98,18 @@ func (s *Service) localCrossPostChoices(ctx context.Context, own *convene.Commun
 	if err != nil {
 		return nil, err
 	}
-	account := convene.PrincipalFrom(ctx).Account
+	rights, err := s.threadRightsOfPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []CrossPostChoice
 	for _, c := range all {
 		if c.ID == own.ID {
 			continue
 		}
 		ch := CrossPostChoice{IRI: s.iris.Group(c.Slug), Name: c.Name, Handle: "@" + c.Slug + "@" + s.iris.Domain(), Local: true}
-		if account != nil {
-			may, err := allowed(s.checkMayStartThread(ctx, c, account))
-			if err != nil {
-				return nil, err
-			}
-			ch.NeedsApproval = !may
+		if rights != nil {
+			ch.NeedsApproval = !rights.mayStartThread(c, ch.IRI)
 		}
 		out = append(out, ch)
 	}

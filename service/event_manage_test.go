@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +142,37 @@ func TestCrossPostChoicesAreOtherLocalCommunitiesAndThoseFollowedElsewhere(t *te
 			}
 		}
 	})
+}
+
+// TestCrossPostChoicesFollowThePostingRule checks that the picker, which reads everyone's
+// rights at once, says what starting a thread would: for members, moderators and staff, in
+// communities of every posting policy.
+func TestCrossPostChoicesFollowThePostingRule(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers) // olga owns surrey, mia joined it
+	admin := mustCreate(t, x.svc, "ada", convene.RoleAdmin)
+	for _, c := range []service.CommunityCreate{
+		{Slug: "open", Name: "Open", PostingPolicy: convene.PostingMembers},
+		{Slug: "followers", Name: "Followers", PostingPolicy: convene.PostingFollowers},
+		{Slug: "news", Name: "News", PostingPolicy: convene.PostingModerators},
+	} {
+		if _, err := x.svc.CreateCommunity(as(x.olga), c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.Join(as(x.mia), c.Slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, who := range []*convene.Account{x.olga, x.mia, x.otto, admin} {
+		choices, err := x.svc.CrossPostChoices(as(who), "surrey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range choices {
+			slug := ch.Handle[1:strings.Index(ch.Handle, "@convene.test")]
+			_, err := x.svc.CreateThread(as(who), service.ThreadCreate{Community: slug, Title: "T", Body: "B"})
+			if mayPost := err == nil; mayPost == ch.NeedsApproval {
+				t.Errorf("%s in %s: picker says needs approval %v, starting a thread gave %v", who.Username, slug, ch.NeedsApproval, err)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +26,23 @@ func (s *Service) Lists(ctx context.Context) ([]*convene.List, error) {
 		return nil, err
 	}
 	return s.store.FindLists(ctx, me.ID)
+}
+
+// ListsWith returns the signed-in account's lists that hold the actor with this id.
+func (s *Service) ListsWith(ctx context.Context, actorID string) ([]*convene.List, error) {
+	me, err := s.signedInAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := s.FindActorByID(ctx, actorID)
+	if err != nil {
+		return nil, err
+	}
+	lists, err := s.store.FindListsWithMembers(ctx, []string{s.ActorIRI(actor)})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(lists, func(l *convene.List) bool { return l.AccountID != me.ID }), nil
 }
 
 // FindList returns one of the signed-in account's lists; another's is not found.

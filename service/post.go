@@ -421,6 +421,7 @@ func (s *Service) postingAccount(ctx context.Context) (*convene.Account, error) 
 }
 
 // checkMayStartThread applies the community's posting policy to a local account.
+// (threadRights applies the same rule to many communities at once.)
 func (s *Service) checkMayStartThread(ctx context.Context, c *convene.Community, a *convene.Account) error {
 	mod, err := s.CanModerate(ctx, c)
 	if err != nil || mod {
@@ -437,6 +438,51 @@ func (s *Service) checkMayStartThread(ctx context.Context, c *convene.Community,
 		return convene.Errorf(convene.EFORBIDDEN, "join %s to start a thread there", c.Slug)
 	}
 	return nil
+}
+
+// threadRights is checkMayStartThread's rule for one account, read once for many
+// communities: staff anywhere, moderators where they moderate, members where the posting
+// policy lets members.
+type threadRights struct {
+	staff     bool
+	moderates map[string]bool // group IRIs
+	memberOf  map[string]bool // group IRIs
+}
+
+func (r *threadRights) mayStartThread(c *convene.Community, group string) bool {
+	return r.staff || r.moderates[group] || (c.PostingPolicy != convene.PostingModerators && r.memberOf[group])
+}
+
+// threadRightsOfPrincipal reads where the signed-in, approved account may start threads;
+// nil for anyone else (who may start none).
+func (s *Service) threadRightsOfPrincipal(ctx context.Context) (*threadRights, error) {
+	p := convene.PrincipalFrom(ctx)
+	if p.Account == nil || p.Account.State != convene.AccountApproved {
+		return nil, nil
+	}
+	rights := &threadRights{staff: p.IsStaff(), memberOf: map[string]bool{}}
+	moderated, err := s.moderatedGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rights.moderates = make(map[string]bool, len(moderated))
+	for iri := range moderated {
+		rights.moderates[iri] = true
+	}
+	for before := ""; ; {
+		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.Person(p.Account.Username),
+			State: convene.FollowAccepted, BeforeID: before, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range list {
+			rights.memberOf[f.Followee] = true
+		}
+		if len(list) < 200 {
+			return rights, nil
+		}
+		before = list[len(list)-1].ID
+	}
 }
 
 // isMember reports whether actor follows the community and was accepted.
@@ -490,6 +536,48 @@ func (s *Service) canSee(ctx context.Context, c *convene.Community, p *convene.P
 		return false, nil
 	}
 	return s.isMember(ctx, c, s.iris.Person(pr.Account.Username))
+}
+
+// VisiblePosts loads the posts with these ids that the principal may see, with one query
+// (and one membership check per community of a members-only post among them).
+func (s *Service) VisiblePosts(ctx context.Context, ids []string) ([]*convene.Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	posts, err := s.store.FindPosts(ctx, convene.PostFilter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	seeing := map[string]bool{} // by community id, for members-only posts
+	visible := posts[:0]
+	for _, p := range posts {
+		if p.Visibility != convene.VisibilityPublic {
+			sees, known := seeing[p.CommunityID]
+			if !known {
+				if sees, err = s.seesMembersOnly(ctx, p); err != nil {
+					return nil, err
+				}
+				seeing[p.CommunityID] = sees
+			}
+			if !sees {
+				continue
+			}
+		}
+		visible = append(visible, p)
+	}
+	return visible, nil
+}
+
+// seesMembersOnly reports whether the principal may see members-only posts where p is.
+func (s *Service) seesMembersOnly(ctx context.Context, p *convene.Post) (bool, error) {
+	if p.CommunityID == "" {
+		return false, nil
+	}
+	c, err := s.store.FindCommunityByID(ctx, p.CommunityID)
+	if err != nil {
+		return false, err
+	}
+	return s.canSee(ctx, c, p)
 }
 
 // FindPost returns a post the principal may see.

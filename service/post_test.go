@@ -173,6 +173,18 @@ func TestEditDeleteAndLike(t *testing.T) {
 		if err != nil || edited.EditedAt == nil || edited.Content != "<p>new <strong>text</strong></p>\n" {
 			t.Fatalf("edit = %+v, %v", edited, err)
 		}
+		title := "T2"
+		if _, err := x.svc.EditPost(as(x.mia), thread.ID, service.PostEdit{Title: &title}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.EditPost(as(x.mia), thread.ID, service.PostEdit{Title: &title}); err != nil { // changes nothing
+			t.Fatal(err)
+		}
+		_, history, err := x.svc.PostHistory(as(x.otto), thread.ID)
+		if err != nil || len(history) != 3 || history[0].Content != "<p>old</p>\n" || history[0].Title != "T" ||
+			history[1].Content != edited.Content || history[1].Title != "T" || history[2].Title != "T2" {
+			t.Fatalf("history = %+v, %v; want old, new text, new title", history, err)
+		}
 		if err := x.svc.Like(as(x.otto), thread.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -191,6 +203,8 @@ func TestEditDeleteAndLike(t *testing.T) {
 		if p.DeletedAt == nil || p.Content != "" || p.Title != "" {
 			t.Errorf("deleted post = %+v", p)
 		}
+		_, _, err = x.svc.PostHistory(as(x.mia), thread.ID)
+		wantCode(t, err, convene.ENOTFOUND) // its earlier versions went with it
 		_, err = x.svc.Reply(as(x.mia), thread.ID, "too late")
 		wantCode(t, err, convene.EINVALID)
 		if types := activityTypes(x.outbox(t)); !strings.Contains(types, "Update") || !strings.Contains(types, "Like") ||

@@ -14,44 +14,112 @@ type SearchResults struct {
 	Hashtags []string
 }
 
-// Search finds what q names: an account by its handle (@name, name@host; with resolve, one
-// elsewhere this instance has not seen yet is looked up by WebFinger, which only signed-in
-// people may make it do), a post by its URL, or a hashtag in use. It is an exact search, not
-// a full-text one: Convene keeps no search index.
-func (s *Service) Search(ctx context.Context, q string, resolve bool) (*SearchResults, error) {
-	q = strings.TrimSpace(q)
+// SearchQuery is a search as a Mastodon app asks it: Type is accounts, statuses or hashtags
+// (empty: all three); Resolve looks a handle elsewhere up by WebFinger.
+type SearchQuery struct {
+	Q             string
+	Type          string
+	Resolve       bool
+	Limit, Offset int
+}
+
+// maxSearchTerms bounds the words of a text search.
+const maxSearchTerms = 8
+
+// Search finds what a query names or contains: a post by its URL (and an actor by its IRI);
+// an account by its exact handle (with Resolve, one elsewhere this instance has not seen yet
+// is looked up by WebFinger, which only signed-in people may make it do); accounts and
+// communities whose handle starts with, or whose name contains, the first word; hashtags in
+// public use starting with it; and, for signed-in people, public posts containing every word
+// (Mastodon too searches text for signed-in people only).
+func (s *Service) Search(ctx context.Context, in SearchQuery) (*SearchResults, error) {
+	q := strings.TrimSpace(in.Q)
 	out := &SearchResults{Actors: []Actor{}, Posts: []*convene.Post{}, Hashtags: []string{}}
 	if q == "" || len(q) > 2000 {
 		return out, nil
 	}
-	switch {
-	case strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://"):
-		if p, err := s.store.FindPostByIRI(ctx, q); err == nil {
-			if p, err := s.FindPost(ctx, p.ID); err == nil {
-				out.Posts = append(out.Posts, p)
-			}
+	if strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://") {
+		if in.Offset == 0 {
+			s.searchURL(ctx, q, out)
 		}
-		if a, err := s.FindActorByIRI(ctx, q); err == nil {
-			out.Actors = append(out.Actors, a)
+		return out, nil
+	}
+	want := func(kind string) bool { return in.Type == "" || in.Type == kind }
+	f := convene.SearchFilter{Terms: searchTerms(q), Limit: min(max(in.Limit, 1), 40), Offset: in.Offset}
+	if in.Limit <= 0 {
+		f.Limit = 20
+	}
+	var err error
+	if want("accounts") {
+		if out.Actors, err = s.searchActors(ctx, q, in, f); err != nil {
+			return nil, err
 		}
-	case strings.HasPrefix(q, "#"):
-		tag := strings.ToLower(strings.TrimPrefix(q, "#"))
-		if posts, err := s.TaggedPosts(ctx, tag, "", 1); err == nil && len(posts) > 0 {
-			out.Hashtags = append(out.Hashtags, tag)
+	}
+	if want("hashtags") {
+		tags := f
+		tags.Terms = []string{strings.TrimPrefix(f.Terms[0], "#")}
+		if out.Hashtags, err = s.store.SearchHashtags(ctx, tags); err != nil {
+			return nil, err
 		}
-	default:
-		a, err := s.FindActorByAcct(ctx, q)
-		if convene.ErrorCode(err) == convene.ENOTFOUND && resolve && strings.Contains(strings.TrimPrefix(q, "@"), "@") {
-			a, err = s.lookUpActor(ctx, q)
-		}
-		switch {
-		case err == nil:
-			out.Actors = append(out.Actors, a)
-		case convene.ErrorCode(err) != convene.ENOTFOUND && convene.ErrorCode(err) != convene.EINVALID:
+	}
+	if want("statuses") && convene.PrincipalFrom(ctx).Account != nil && !strings.HasPrefix(q, "#") {
+		if out.Posts, err = s.store.SearchPublicPosts(ctx, f); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// searchTerms splits a query into at most maxSearchTerms lowercase words.
+func searchTerms(q string) []string {
+	terms := strings.Fields(strings.ToLower(q))
+	return terms[:min(len(terms), maxSearchTerms)]
+}
+
+// searchURL finds the post and the actor a URL names.
+func (s *Service) searchURL(ctx context.Context, u string, out *SearchResults) {
+	if p, err := s.store.FindPostByIRI(ctx, u); err == nil {
+		if p, err := s.FindPost(ctx, p.ID); err == nil {
+			out.Posts = append(out.Posts, p)
+		}
+	}
+	if a, err := s.FindActorByIRI(ctx, u); err == nil {
+		out.Actors = append(out.Actors, a)
+	}
+}
+
+// searchActors puts the account an exact handle names first (looked up elsewhere with
+// resolve), then the accounts and communities whose handle or name matches.
+func (s *Service) searchActors(ctx context.Context, q string, in SearchQuery, f convene.SearchFilter) ([]Actor, error) {
+	out := []Actor{}
+	exact, err := s.FindActorByAcct(ctx, q)
+	if convene.ErrorCode(err) == convene.ENOTFOUND && in.Resolve && strings.Contains(strings.TrimPrefix(q, "@"), "@") {
+		exact, err = s.lookUpActor(ctx, q)
+	}
+	switch {
+	case err == nil && in.Offset == 0:
+		out = append(out, exact)
+	case err != nil && convene.ErrorCode(err) != convene.ENOTFOUND && convene.ErrorCode(err) != convene.EINVALID:
+		return nil, err
+	}
+	if strings.Contains(strings.TrimPrefix(q, "@"), "@") {
+		return out, nil // a handle elsewhere names one account, found or not
+	}
+	f.Terms = []string{strings.TrimPrefix(f.Terms[0], "@")}
+	ids, err := s.store.SearchActorIDs(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	matches, err := s.actorsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range matches {
+		if len(out) == 0 || out[0].ID() != a.ID() {
+			out = append(out, a)
+		}
+	}
+	return out[:min(len(out), f.Limit)], nil
 }
 
 // lookUpActor looks a handle up by WebFinger through the federation hook.

@@ -2,21 +2,25 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"github.com/convene-social/convene"
 )
 
 // PostView is what a status shows of a post besides the post itself.
 type PostView struct {
-	Tags    []string         // its hashtags
-	Liked   bool             // the principal likes it
-	Boosted bool             // the principal boosted it
-	Boosts  int              // how many boosted it here
-	Media   []*convene.Media // its attachments, in order
+	Tags    []string // its hashtags
+	Liked   bool     // the principal likes it
+	Boosted bool     // the principal boosted it
+	Boosts  int      // how many boosted it here
+	// ParentAuthor is the actor IRI of the author of the post it answers, for a reply.
+	ParentAuthor string
+	Media        []*convene.Media // its attachments, in order
 }
 
-// PostViews gathers the hashtags, attachments and boost count of each post and whether the principal
-// likes and boosted it: one query each for the whole page, and likes once per thread.
+// PostViews gathers the hashtags, attachments, boost count and parent's author of each post
+// and whether the principal likes and boosted it: one query each for the whole page, and
+// likes once per thread.
 func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[string]PostView, error) {
 	views := make(map[string]PostView, len(posts))
 	if len(posts) == 0 {
@@ -34,12 +38,16 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	parents, err := s.parentAuthors(ctx, posts)
+	if err != nil {
+		return nil, err
+	}
 	media, err := s.store.FindPostsMedia(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], Media: media[p.ID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Media: media[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {
@@ -72,4 +80,28 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 		views[id] = v
 	}
 	return views, nil
+}
+
+// parentAuthors maps the ids of the posts these reply to onto their authors' IRIs, with one
+// query. A reply shares its parent's audience, so whoever sees the reply may learn whom it
+// answers.
+func (s *Service) parentAuthors(ctx context.Context, posts []*convene.Post) (map[string]string, error) {
+	var ids []string
+	for _, p := range posts {
+		if p.ParentID != "" && !slices.Contains(ids, p.ParentID) {
+			ids = append(ids, p.ParentID)
+		}
+	}
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	parents, err := s.store.FindPosts(ctx, convene.PostFilter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range parents {
+		out[p.ID] = p.AuthorIRI
+	}
+	return out, nil
 }

@@ -17,17 +17,26 @@ const (
 	StreamPublicRemote     = "public:remote"
 	StreamHashtag          = "hashtag"
 	StreamHashtagLocal     = "hashtag:local"
+	StreamList             = "list"
 )
 
-// Stream is one stream a live client subscribes to; Tag is set for hashtag streams only.
+// Stream is one stream a live client subscribes to; Tag is set for hashtag streams only,
+// List for list streams only.
 type Stream struct {
 	Name string
 	Tag  string
+	List string
 }
 
-// ParseStream checks a stream name (and its tag) a client asked for.
-func ParseStream(name, tag string) (Stream, error) {
+// ParseStream checks a stream name (and its tag or list id) a client asked for. Whether the
+// list is the subscriber's own is for the service to check (SubscribeList).
+func ParseStream(name, tag, list string) (Stream, error) {
 	switch name {
+	case StreamList:
+		if _, ok := convene.IDTime(list); !ok {
+			return Stream{}, convene.Errorf(convene.EINVALID, "a list stream needs a list id")
+		}
+		return Stream{Name: name, List: list}, nil
 	case StreamUser, StreamUserNotification, StreamPublic, StreamPublicLocal, StreamPublicRemote:
 		return Stream{Name: name}, nil
 	case StreamHashtag, StreamHashtagLocal:
@@ -40,16 +49,21 @@ func ParseStream(name, tag string) (Stream, error) {
 	return Stream{}, convene.Errorf(convene.EINVALID, "unknown stream %q", name)
 }
 
-// Wire is the stream as Mastodon's events name it: ["user"], ["hashtag", "tag"].
+// Wire is the stream as Mastodon's events name it: ["user"], ["hashtag", "tag"], ["list", "id"].
 func (st Stream) Wire() []string {
 	if st.Tag != "" {
 		return []string{st.Name, st.Tag}
 	}
+	if st.List != "" {
+		return []string{st.Name, st.List}
+	}
 	return []string{st.Name}
 }
 
-// personal reports whether the stream shows an account's own timeline or notifications.
-func (st Stream) personal() bool { return st.Name == StreamUser || st.Name == StreamUserNotification }
+// personal reports whether the stream shows an account's own timelines or notifications.
+func (st Stream) personal() bool {
+	return st.Name == StreamUser || st.Name == StreamUserNotification || st.Name == StreamList
+}
 
 // matches reports whether ev belongs in st for the account subscribed.
 func (st Stream) matches(ev convene.StreamEvent, account string) bool {
@@ -58,6 +72,8 @@ func (st Stream) matches(ev convene.StreamEvent, account string) bool {
 		return account != "" && slices.Contains(ev.Accounts, account)
 	case StreamUserNotification:
 		return ev.Kind == convene.StreamNotification && account != "" && slices.Contains(ev.Accounts, account)
+	case StreamList:
+		return account != "" && slices.Contains(ev.Lists, st.List)
 	}
 	if ev.Kind == convene.StreamNotification || !ev.Public {
 		return false

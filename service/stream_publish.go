@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -83,6 +84,7 @@ type streamChange struct {
 	post         *convene.Post
 	postID       string
 	notification *convene.Notification
+	boost        *convene.Boost
 }
 
 // publishChanges tells live clients of changes that are now committed. A failure here cannot
@@ -110,6 +112,9 @@ func (s *Service) streamEvent(ctx context.Context, c streamChange) (convene.Stre
 		return convene.StreamEvent{Kind: convene.StreamNotification, NotificationID: c.notification.ID,
 			PostID: c.notification.PostID, Accounts: []string{c.notification.AccountID}}, nil
 	}
+	if c.boost != nil {
+		return s.boostStreamEvent(ctx, c)
+	}
 	p := c.post
 	if p == nil {
 		var err error
@@ -130,12 +135,55 @@ func (s *Service) streamEvent(ctx context.Context, c streamChange) (convene.Stre
 		}
 	}
 	accounts, err := s.homeAudience(ctx, p)
+	if err != nil {
+		return ev, err
+	}
 	ev.Accounts = accounts
+	ev.Lists, err = s.listAudience(ctx, p, accounts)
 	return ev, err
 }
 
-// homeAudience lists the local accounts whose home timeline p belongs in: its author's, and
-// those of the local accounts following its community or its author.
+// listAudience lists the lists whose timeline p belongs in: those holding its author or its
+// community, owned by an account whose home it reaches (so a list never shows what its owner
+// may not read), and, for a reply, not limited to threads (replies_policy none), as
+// ListTimeline reads them.
+func (s *Service) listAudience(ctx context.Context, p *convene.Post, homes []string) ([]string, error) {
+	members := []string{p.AuthorIRI}
+	if p.CommunityIRI != "" {
+		members = append(members, p.CommunityIRI)
+	}
+	lists, err := s.store.FindListsWithMembers(ctx, members)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range lists {
+		if slices.Contains(homes, l.AccountID) && (p.ParentID == "" || l.RepliesPolicy != "none") {
+			out = append(out, l.ID)
+		}
+	}
+	return out, nil
+}
+
+// boostStreamEvent is a boost made or withdrawn: it belongs in the home timelines of its
+// booster and of the local accounts following them (not in public streams, as on Mastodon).
+func (s *Service) boostStreamEvent(ctx context.Context, c streamChange) (convene.StreamEvent, error) {
+	ev := convene.StreamEvent{Kind: c.kind, PostID: c.boost.ID, Accounts: []string{c.boost.AccountID}}
+	booster, err := s.store.FindAccountByID(ctx, c.boost.AccountID)
+	if err != nil || s.iris == nil {
+		return ev, err
+	}
+	err = s.eachLocalFollower(ctx, s.iris.Person(booster.Username), func(id string) {
+		if id != booster.ID {
+			ev.Accounts = append(ev.Accounts, id)
+		}
+	})
+	return ev, err
+}
+
+// homeAudience lists the local accounts whose home timeline p belongs in: its author's, those
+// of the local accounts following its community, and for a public post those following its
+// author (FindTimelinePosts' Home rule).
 func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, error) {
 	seen := map[string]bool{}
 	var accounts []string
@@ -149,7 +197,11 @@ func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, 
 	if s.iris == nil {
 		return accounts, nil
 	}
-	for _, followee := range []string{p.CommunityIRI, p.AuthorIRI} {
+	followees := []string{p.CommunityIRI}
+	if p.Visibility == convene.VisibilityPublic {
+		followees = append(followees, p.AuthorIRI) // as the home timeline: followed people's public posts
+	}
+	for _, followee := range followees {
 		if followee == "" {
 			continue
 		}
@@ -275,6 +327,23 @@ func (st *streamStore) CreatePost(ctx context.Context, p *convene.Post) error {
 	cp := *p
 	st.note(ctx, streamChange{kind: convene.StreamUpdate, post: &cp})
 	return nil
+}
+
+func (st *streamStore) CreateBoost(ctx context.Context, b *convene.Boost) error {
+	if err := st.Store.CreateBoost(ctx, b); err != nil {
+		return err
+	}
+	cb := *b
+	st.note(ctx, streamChange{kind: convene.StreamUpdate, boost: &cb})
+	return nil
+}
+
+func (st *streamStore) DeleteBoost(ctx context.Context, accountID, postID string) (*convene.Boost, error) {
+	b, err := st.Store.DeleteBoost(ctx, accountID, postID)
+	if err == nil {
+		st.note(ctx, streamChange{kind: convene.StreamDelete, boost: b})
+	}
+	return b, err
 }
 
 func (st *streamStore) UpdatePost(ctx context.Context, p *convene.Post) error {

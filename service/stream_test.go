@@ -14,7 +14,7 @@ import (
 
 func mustStream(t *testing.T, name, tag string) service.Stream {
 	t.Helper()
-	st, err := service.ParseStream(name, tag)
+	st, err := service.ParseStream(name, tag, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestParseStream(t *testing.T) {
 		{"user", "", ""}, {"public:local", "", ""}, {"hashtag", "Foo", ""},
 		{"hashtag", "", convene.EINVALID}, {"list", "", convene.EINVALID}, {"direct", "", convene.EINVALID},
 	} {
-		st, err := service.ParseStream(tc.name, tc.tag)
+		st, err := service.ParseStream(tc.name, tc.tag, "")
 		if convene.ErrorCode(err) != tc.err && !(tc.err == "" && err == nil) {
 			t.Errorf("ParseStream(%q, %q) = %v, want %q", tc.name, tc.tag, err, tc.err)
 		}
@@ -157,6 +157,87 @@ func TestParseStream(t *testing.T) {
 			t.Errorf("hashtag stream %+v wire %v", st, st.Wire())
 		}
 	}
+}
+
+func TestListStreamsCarryWhatTheListShows(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers) // mia joined surrey
+		surrey, err := x.svc.FindCommunity(as(x.mia), "surrey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		threadsOnly, _ := x.svc.CreateList(as(x.mia), service.ListInput{Title: "Surrey threads", RepliesPolicy: "none"})
+		everything, _ := x.svc.CreateList(as(x.mia), service.ListInput{Title: "Surrey", RepliesPolicy: "list"})
+		for _, l := range []*convene.List{threadsOnly, everything} {
+			if err := x.svc.AddToList(as(x.mia), l.ID, []string{surrey.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := service.ParseStream("list", "", "not-an-id"); convene.ErrorCode(err) != convene.EINVALID {
+			t.Errorf("a list stream without an id = %v", err)
+		}
+		sub, err := x.svc.Subscribe(as(x.mia), "mia-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		threads, err := service.ParseStream("list", "", threadsOnly.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.Add(threads); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := service.ParseStream("list", "", everything.ID)
+		if err := sub.Add(all); err != nil {
+			t.Fatal(err)
+		}
+
+		thread, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Hello", Body: "Hi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []service.Delivery{recv(t, sub), recv(t, sub)}
+		if got[0].Event.PostID != thread.ID || got[1].Event.PostID != thread.ID || got[0].Stream == got[1].Stream ||
+			len(got[0].Stream.Wire()) != 2 || got[0].Stream.Wire()[0] != "list" {
+			t.Fatalf("mia's lists received %+v", got)
+		}
+		reply, err := x.svc.Reply(as(x.olga), thread.ID, "Hi again")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := recv(t, sub); d.Event.PostID != reply.ID || d.Stream.List != everything.ID {
+			t.Fatalf("the reply reached %+v; want only the list that shows replies", d)
+		}
+		wantDeliveries(t, "mia's lists", sub)
+
+		// otto lists olga, whom he follows, but he is no member of surrey: her members-only
+		// thread there stays out of his list as it stays out of his home.
+		if _, err := x.svc.FollowActor(as(x.otto), x.olga.ID); err != nil {
+			t.Fatal(err)
+		}
+		ottoList, _ := x.svc.CreateList(as(x.otto), service.ListInput{Title: "Olga"})
+		if err := x.svc.AddToList(as(x.otto), ottoList.ID, []string{x.olga.ID}); err != nil {
+			t.Fatal(err)
+		}
+		ottoSub, _ := x.svc.Subscribe(as(x.otto), "otto-token")
+		ol, _ := service.ParseStream("list", "", ottoList.ID)
+		if err := ottoSub.Add(ol); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "In", Body: "B",
+			Visibility: convene.VisibilityCommunity}); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, sub)
+		wantDeliveries(t, "otto's list", ottoSub)
+		public, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Out", Body: "B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := recv(t, ottoSub); d.Event.PostID != public.ID {
+			t.Errorf("otto's list received %+v, want olga's public thread", d)
+		}
+	})
 }
 
 // recv waits for the next delivery on sub.
@@ -362,8 +443,8 @@ func TestStoppingTheListenerEndsEveryStream(t *testing.T) {
 
 func BenchmarkHubDeliver(b *testing.B) {
 	h := service.NewHub(10, 100000, 128)
-	public, _ := service.ParseStream("public", "")
-	user, _ := service.ParseStream("user", "")
+	public, _ := service.ParseStream("public", "", "")
+	user, _ := service.ParseStream("user", "", "")
 	for i := range 1000 {
 		sub, _ := h.Subscribe(string(rune(0x1000+i)), "t")
 		sub.Add(user)

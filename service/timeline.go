@@ -8,15 +8,20 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// TimelineItem is one entry of a timeline: a post, or an event (which Mastodon apps show as
-// a status).
+// TimelineItem is one entry of a timeline: a post, an event (which Mastodon apps show as a
+// status), or someone's boost of a post (Boost and Post set).
 type TimelineItem struct {
-	Post  *convene.Post
-	Event *convene.Event
+	Post    *convene.Post
+	Event   *convene.Event
+	Boost   *convene.Boost
+	Booster string // the actor IRI of whoever boosted, with Boost
 }
 
 // ID is the entry's id, by which timelines sort and page.
 func (i TimelineItem) ID() string {
+	if i.Boost != nil {
+		return i.Boost.ID
+	}
 	if i.Post != nil {
 		return i.Post.ID
 	}
@@ -41,7 +46,44 @@ func (s *Service) HomeTimeline(ctx context.Context, q TimelineQuery) ([]Timeline
 	}
 	f := timelineFilter(q, s.iris.Person(p.Account.Username), "")
 	f.HomeAccount = p.Account.ID // the members of its exclusive lists have their own timelines
-	return s.timeline(ctx, f)
+	boosters, err := s.followedPeopleHere(ctx, f.Home)
+	if err != nil {
+		return nil, err
+	}
+	for id := range boosters {
+		f.BoostedBy = append(f.BoostedBy, id)
+	}
+	return s.timelineWithBoosts(ctx, f, boosters)
+}
+
+// followedPeopleHere maps the ids of the local accounts that actor follows to their IRIs:
+// whose boosts its home timeline shows.
+func (s *Service) followedPeopleHere(ctx context.Context, actor string) (map[string]string, error) {
+	people := map[string]string{}
+	for before := ""; ; {
+		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: actor, State: convene.FollowAccepted, BeforeID: before, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range list {
+			kind, name, ok := s.iris.LocalActor(f.Followee)
+			if !ok || kind != "person" {
+				continue
+			}
+			id, err := s.localAccountID(ctx, name)
+			if convene.ErrorCode(err) == convene.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			people[id] = f.Followee
+		}
+		if len(list) < 200 {
+			return people, nil
+		}
+		before = list[len(list)-1].ID
+	}
 }
 
 // PublicTimeline is every public post and listed public event this instance knows, or only
@@ -79,8 +121,18 @@ func timelineFilter(q TimelineQuery, home, tag string) convene.TimelineFilter {
 // timeline merges a page of posts and a page of events by id. Each store query already
 // returns at most Limit in the page's direction, so the merged page's first Limit are right.
 func (s *Service) timeline(ctx context.Context, f convene.TimelineFilter) ([]TimelineItem, error) {
+	return s.timelineWithBoosts(ctx, f, nil)
+}
+
+// timelineWithBoosts merges in a page of the boosts by f.BoostedBy too; boosters maps their
+// account ids to their IRIs.
+func (s *Service) timelineWithBoosts(ctx context.Context, f convene.TimelineFilter, boosters map[string]string) ([]TimelineItem, error) {
 	if f.Limit <= 0 {
 		f.Limit = 20
+	}
+	boosts, err := s.boostItems(ctx, f, boosters)
+	if err != nil {
+		return nil, err
 	}
 	posts, err := s.store.FindTimelinePosts(ctx, f)
 	if err != nil {
@@ -90,7 +142,8 @@ func (s *Service) timeline(ctx context.Context, f convene.TimelineFilter) ([]Tim
 	if err != nil {
 		return nil, err
 	}
-	items := make([]TimelineItem, 0, len(posts)+len(events))
+	items := make([]TimelineItem, 0, len(posts)+len(events)+len(boosts))
+	items = append(items, boosts...)
 	for _, p := range posts {
 		items = append(items, TimelineItem{Post: p})
 	}
@@ -104,9 +157,58 @@ func (s *Service) timeline(ctx context.Context, f convene.TimelineFilter) ([]Tim
 		}
 		return strings.Compare(b.ID(), a.ID())
 	})
+	items = withoutRepeatedBoosts(items)
 	items = items[:min(len(items), f.Limit)]
 	if ascending { // the page above MinID, shown newest first like every page
 		slices.Reverse(items)
 	}
 	return items, nil
+}
+
+// boostItems is a page of the boosts by f.BoostedBy, each with the post it shares.
+func (s *Service) boostItems(ctx context.Context, f convene.TimelineFilter, boosters map[string]string) ([]TimelineItem, error) {
+	boosts, err := s.store.FindTimelineBoosts(ctx, f)
+	if err != nil || len(boosts) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(boosts))
+	for i, b := range boosts {
+		ids[i] = b.PostID
+	}
+	posts, err := s.store.FindPosts(ctx, convene.PostFilter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*convene.Post, len(posts))
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	items := make([]TimelineItem, 0, len(boosts))
+	for _, b := range boosts {
+		if p := byID[b.PostID]; p != nil {
+			items = append(items, TimelineItem{Post: p, Boost: b, Booster: boosters[b.AccountID]})
+		}
+	}
+	return items, nil
+}
+
+// withoutRepeatedBoosts drops the boosts of posts that the page already shows, as themselves
+// or boosted by someone else more recently, as Mastodon keeps a home timeline from repeating.
+func withoutRepeatedBoosts(items []TimelineItem) []TimelineItem {
+	shown := map[string]bool{}
+	for _, it := range items {
+		if it.Boost == nil && it.Post != nil {
+			shown[it.Post.ID] = true
+		}
+	}
+	return slices.DeleteFunc(items, func(it TimelineItem) bool {
+		if it.Boost == nil {
+			return false
+		}
+		if shown[it.Post.ID] {
+			return true
+		}
+		shown[it.Post.ID] = true
+		return false
+	})
 }

@@ -32,6 +32,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/accounts/{id}/statuses", a.optionalAuth("read:statuses", a.handleAccountStatuses)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/followers", a.optionalAuth("read:accounts", a.handleFollows(true))).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/following", a.optionalAuth("read:accounts", a.handleFollows(false))).Methods(get)
+	api.HandleFunc("/v1/accounts/{id}/lists", a.auth("read:lists", a.handleAccountLists)).Methods(get)
 	api.HandleFunc("/v1/accounts/{id}/follow", a.auth("write:follows", a.handleFollow)).Methods(post)
 	api.HandleFunc("/v1/accounts/{id}/unfollow", a.auth("write:follows", a.handleUnfollow)).Methods(post)
 
@@ -40,10 +41,16 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleDeleteStatus)).Methods(http.MethodDelete)
 	api.HandleFunc("/v1/statuses/{id}", a.auth("write:statuses", a.handleEditStatus)).Methods(http.MethodPut)
 	api.HandleFunc("/v1/statuses/{id}/source", a.auth("read:statuses", a.handleStatusSource)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/history", a.optionalAuth("read:statuses", a.handleStatusHistory)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/favourited_by", a.optionalAuth("read:accounts", a.handleFavouritedBy)).Methods(get)
+	api.HandleFunc("/v1/statuses/{id}/reblogged_by", a.optionalAuth("read:accounts", a.handleRebloggedBy)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/context", a.optionalAuth("read:statuses", a.handleContext)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/favourite", a.auth("write:favourites", a.handleFavourite(true))).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unfavourite", a.auth("write:favourites", a.handleFavourite(false))).Methods(post)
 
+	api.HandleFunc("/v1/statuses/{id}/bookmark", a.auth("write:bookmarks", a.handleBookmark(true))).Methods(post)
+	api.HandleFunc("/v1/statuses/{id}/unbookmark", a.auth("write:bookmarks", a.handleBookmark(false))).Methods(post)
+	api.HandleFunc("/v1/bookmarks", a.auth("read:bookmarks", a.handleBookmarks)).Methods(get)
 	api.HandleFunc("/v1/statuses/{id}/reblog", a.auth("write:statuses", a.handleReblog)).Methods(post)
 	api.HandleFunc("/v1/statuses/{id}/unreblog", a.auth("write:statuses", a.handleUnreblog)).Methods(post)
 
@@ -59,10 +66,23 @@ func (a *API) apiRoutes(r *mux.Router) {
 	a.listRoutes(api)
 	a.mediaRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
+	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
+	api.HandleFunc("/v1/follow_requests/{id}/reject", a.auth("write:follows follow", a.handleDecideFollowRequest(false))).Methods(post)
+	api.HandleFunc("/v1/trends", a.optionalAuth("read", a.handleTrendingTags)).Methods(get)
+	api.HandleFunc("/v1/trends/tags", a.optionalAuth("read", a.handleTrendingTags)).Methods(get)
+	api.HandleFunc("/v1/trends/statuses", a.optionalAuth("read:statuses", a.handleTrendingStatuses)).Methods(get)
+	api.HandleFunc("/v1/trends/links", a.optionalAuth("read", a.handleTrendingLinks)).Methods(get)
+	api.HandleFunc("/v1/directory", a.optionalAuth("read:accounts", a.handleDirectory)).Methods(get)
+	api.HandleFunc("/v1/suggestions", a.auth("read", a.handleSuggestions)).Methods(get)
+	api.HandleFunc("/v2/suggestions", a.auth("read", a.handleSuggestionsV2)).Methods(get)
 	api.HandleFunc("/v2/search", a.optionalAuth("read:search", a.handleSearch)).Methods(get)
 	api.HandleFunc("/v1/preferences", a.auth("read:accounts", a.handlePreferences)).Methods(get)
-	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
-	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleNoFilters)).Methods(get)
+	api.HandleFunc("/v2/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/filters", a.auth("read:filters", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/announcements", a.auth("read", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/conversations", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/scheduled_statuses", a.auth("read:statuses", a.handleEmptyList)).Methods(get)
+	api.HandleFunc("/v1/followed_tags", a.auth("read:follows", a.handleEmptyList)).Methods(get)
 }
 
 // withRateLimit applies Mastodon's limits: per token when the request carries one, per
@@ -186,6 +206,10 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
+	if p.Get("scheduled_at") != "" {
+		a.Error(w, r, convene.Errorf(convene.EINVALID, "Convene does not schedule posts: leave scheduled_at out to post now"))
+		return
+	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
 		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
 		MediaIDs: mediaIDs(p)})
@@ -207,23 +231,22 @@ func (a *API) writePost(w http.ResponseWriter, r *http.Request, p *convene.Post,
 
 // handleStatus serves a post, or an event (which apps see as a status) by its id.
 func (a *API) handleStatus(w http.ResponseWriter, r *http.Request) {
-	ctx, id := r.Context(), mux.Vars(r)["id"]
-	p, err := a.svc.FindPost(ctx, id)
-	if convene.ErrorCode(err) == convene.ENOTFOUND {
-		e, eerr := a.svc.FindEvent(ctx, id)
-		if eerr != nil {
-			a.Error(w, r, err)
-			return
-		}
-		st, err := a.renderer(ctx).event(e)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		a.writeJSON(w, r, http.StatusOK, st)
+	item, err := a.svc.FindStatus(r.Context(), mux.Vars(r)["id"])
+	a.writeStatusItem(w, r, item, err)
+}
+
+// writeStatusItem answers with one post or event as a status.
+func (a *API) writeStatusItem(w http.ResponseWriter, r *http.Request, item service.TimelineItem, err error) {
+	if err != nil {
+		a.Error(w, r, err)
 		return
 	}
-	a.writePost(w, r, p, err)
+	list, err := a.renderer(r.Context()).timeline([]service.TimelineItem{item})
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, list[0])
 }
 
 func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
@@ -343,18 +366,8 @@ func (a *API) handleReblog(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(ctx)
-	list, err := rd.posts([]*convene.Post{p})
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	me, err := rd.accountOf(a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username))
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	a.writeJSON(w, r, http.StatusOK, Boost(b.ID, b.ActivityIRI, b.CreatedAt, me, list[0]))
+	me := a.conv.iris.Person(convene.PrincipalFrom(ctx).Account.Username)
+	a.writeStatusItem(w, r, service.TimelineItem{Post: p, Boost: b, Booster: me}, nil)
 }
 
 // handleUnreblog withdraws a boost and answers with the post as it now stands.
@@ -446,16 +459,14 @@ func (a *API) handleNotifications(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	rd := a.renderer(r.Context())
-	out := make([]Notification, 0, len(list))
-	ids := make([]string, 0, len(list))
-	for _, n := range list {
-		nn, err := rd.notification(n)
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		out, ids = append(out, nn), append(ids, n.ID)
+	out, err := a.renderer(r.Context()).notifications(list)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	ids := make([]string, len(list))
+	for i, n := range list {
+		ids[i] = n.ID
 	}
 	SetLinkHeader(w, r, a.listURL(r), ids)
 	a.writeJSON(w, r, http.StatusOK, out)
@@ -535,7 +546,10 @@ func (a *API) handlePreferences(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleNoFilters: Convene has no keyword filters, so every account's list is empty.
-func (a *API) handleNoFilters(w http.ResponseWriter, r *http.Request) {
+// handleEmptyList answers the lists of things Convene does not have, so that apps' screens
+// for them show nothing instead of an error: keyword filters, announcements, direct
+// conversations (direct posts are refused), scheduled posts (scheduled_at is refused) and
+// followed hashtags.
+func (a *API) handleEmptyList(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, []struct{}{})
 }

@@ -2,6 +2,9 @@ package mastodon
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -70,34 +73,85 @@ func (a *API) handleFollows(followers bool) http.HandlerFunc {
 	}
 }
 
-// handleFollowRequests lists the follow requests waiting for the signed-in account. People
-// here accept follows at once (only communities approve followers, on their settings page),
-// so a person's list is empty by design, not for want of data.
+// handleFollowRequests lists the follow requests waiting for the signed-in account: people
+// here accept follows at once, so these are the requests to join the communities it
+// moderates, which a moderator can then decide from their app. Pages link by the requests'
+// own ids.
 func (a *API) handleFollowRequests(w http.ResponseWriter, r *http.Request) {
-	a.writeJSON(w, r, http.StatusOK, []Account{})
+	ctx := r.Context()
+	p, ok := a.pageOf(w, r, 40, 80)
+	if !ok {
+		return
+	}
+	follows, err := a.svc.FollowRequests(ctx, p.MaxID, p.Limit)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	rd := a.renderer(ctx)
+	out := make([]Account, 0, len(follows))
+	ids := make([]string, 0, len(follows))
+	for _, f := range follows {
+		acc, err := rd.accountOf(f.Follower)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		if !slices.ContainsFunc(out, func(o Account) bool { return o.ID == acc.ID }) { // asked two communities
+			out = append(out, acc)
+		}
+		ids = append(ids, f.ID)
+	}
+	SetLinkHeader(w, r, a.listURL(r), ids)
+	a.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleDecideFollowRequest authorizes or rejects what an account asked of the communities
+// the signed-in account moderates, and answers with the relationship to it.
+func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, id := r.Context(), mux.Vars(r)["id"]
+		actor, err := a.svc.FindActorByID(ctx, id)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		if err := a.svc.DecideFollowRequests(ctx, a.svc.ActorIRI(actor), approve); err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		rels, err := a.svc.Relationships(ctx, []string{id})
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		a.writeJSON(w, r, http.StatusOK, RelationshipOf(rels[0]))
+	}
+}
+
+// searchQuery reads a search's parameters: q, type, resolve, limit (default 20, at most 40)
+// and offset.
+func searchQuery(q url.Values, kind string) service.SearchQuery {
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	return service.SearchQuery{Q: q.Get("q"), Type: kind, Resolve: q.Get("resolve") == "true", Limit: limit, Offset: offset}
 }
 
 // handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.
 func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	found, err := a.svc.Search(r.Context(), q.Get("q"), q.Get("resolve") == "true")
+	found, err := a.svc.Search(r.Context(), searchQuery(r.URL.Query(), "accounts"))
 	if err != nil {
 		a.Error(w, r, err)
 		return
 	}
-	out, err := a.renderer(r.Context()).actors(found.Actors)
-	if err != nil {
-		a.Error(w, r, err)
-		return
-	}
-	a.writeJSON(w, r, http.StatusOK, out)
+	a.writeActors(w, r, found.Actors, nil)
 }
 
-// handleSearch serves GET /api/v2/search: accounts by handle (resolve=true looks one up
-// elsewhere), statuses by URL, hashtags in use.
+// handleSearch serves GET /api/v2/search: accounts by handle or name (resolve=true looks a
+// handle up elsewhere), statuses by URL or text, hashtags in use.
 func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	found, err := a.svc.Search(r.Context(), q.Get("q"), q.Get("resolve") == "true")
+	found, err := a.svc.Search(r.Context(), searchQuery(q, q.Get("type")))
 	if err != nil {
 		a.Error(w, r, err)
 		return
@@ -108,24 +162,17 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Statuses []Status  `json:"statuses"`
 		Hashtags []Tag     `json:"hashtags"`
 	}
-	out := results{Accounts: []Account{}, Statuses: []Status{}, Hashtags: []Tag{}}
-	kind := q.Get("type")
-	if kind == "" || kind == "accounts" {
-		if out.Accounts, err = rd.actors(found.Actors); err != nil {
-			a.Error(w, r, err)
-			return
-		}
+	out := results{Hashtags: []Tag{}}
+	if out.Accounts, err = rd.actors(found.Actors); err != nil {
+		a.Error(w, r, err)
+		return
 	}
-	if kind == "" || kind == "statuses" {
-		if out.Statuses, err = rd.posts(found.Posts); err != nil {
-			a.Error(w, r, err)
-			return
-		}
+	if out.Statuses, err = rd.posts(found.Posts); err != nil {
+		a.Error(w, r, err)
+		return
 	}
-	if kind == "" || kind == "hashtags" {
-		for _, tag := range found.Hashtags {
-			out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
-		}
+	for _, tag := range found.Hashtags {
+		out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
 }

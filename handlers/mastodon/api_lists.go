@@ -37,6 +37,16 @@ func (a *API) listRoutes(api *mux.Router) {
 
 func (a *API) handleLists(w http.ResponseWriter, r *http.Request) {
 	lists, err := a.svc.Lists(r.Context())
+	a.writeLists(w, r, lists, err)
+}
+
+// handleAccountLists serves GET /api/v1/accounts/:id/lists: which of one's lists hold them.
+func (a *API) handleAccountLists(w http.ResponseWriter, r *http.Request) {
+	lists, err := a.svc.ListsWith(r.Context(), mux.Vars(r)["id"])
+	a.writeLists(w, r, lists, err)
+}
+
+func (a *API) writeLists(w http.ResponseWriter, r *http.Request, lists []*convene.List, err error) {
 	if err != nil {
 		a.Error(w, r, err)
 		return

@@ -167,10 +167,7 @@ func visibilityOf(v convene.Visibility) string {
 func (c Converter) PostStatus(p *convene.Post, refs StatusRefs) Status {
 	s := c.baseStatus(p.ID, p.IRI, p.IRI, p.PublishedAt, refs)
 	s.EditedAt = NullTimeOf(p.EditedAt)
-	s.Content = p.Content
-	if p.Title != "" {
-		s.Content = "<p><strong>" + html.EscapeString(p.Title) + "</strong></p>" + p.Content
-	}
+	s.Content = postContent(p.Title, p.Content)
 	s.Visibility = visibilityOf(p.Visibility)
 	for _, tag := range p.Tags {
 		s.Tags = append(s.Tags, Tag{Name: tag, URL: c.iris.Tag(tag)})
@@ -185,6 +182,14 @@ func (c Converter) PostStatus(p *convene.Post, refs StatusRefs) Status {
 		}
 	}
 	return s
+}
+
+// postContent is a post's HTML with its title, if any, as a bold first paragraph.
+func postContent(title, content string) string {
+	if title == "" {
+		return content
+	}
+	return "<p><strong>" + html.EscapeString(title) + "</strong></p>" + content
 }
 
 // EventStatus is an event as a status (Mastodon apps know no events; research §1.12); its id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -110,7 +111,27 @@ func (rd *renderer) posts(posts []*convene.Post) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	ptrs := make([]*Status, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, rd.markBookmarks(ptrs)
+}
+
+// markBookmarks sets bookmarked on the statuses the viewer saved: one query for them all.
+func (rd *renderer) markBookmarks(statuses []*Status) error {
+	ids := make([]string, len(statuses))
+	for i, st := range statuses {
+		ids[i] = st.ID
+	}
+	saved, err := rd.a.svc.Bookmarked(rd.ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		st.Bookmarked = saved[st.ID]
+	}
+	return nil
 }
 
 func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error) {
@@ -122,12 +143,12 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	if refs.Mentions, err = rd.mentions(p.Mentions); err != nil {
 		return Status{}, err
 	}
-	if p.ParentID != "" {
-		if parent, err := rd.a.svc.FindPost(rd.ctx, p.ParentID); err == nil {
-			if acc, err := rd.accountOf(parent.AuthorIRI); err == nil {
-				refs.InReplyToAccountID = acc.ID
-			}
+	if view.ParentAuthor != "" {
+		acc, err := rd.accountOf(view.ParentAuthor)
+		if err != nil {
+			return Status{}, err
 		}
+		refs.InReplyToAccountID = acc.ID
 	}
 	p.Tags = view.Tags
 	st := rd.a.conv.PostStatus(p, refs)
@@ -153,7 +174,7 @@ func (rd *renderer) event(e *convene.Event) (Status, error) {
 func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	var posts []*convene.Post
 	for _, it := range items {
-		if it.Post != nil {
+		if it.Post != nil && !slices.ContainsFunc(posts, func(p *convene.Post) bool { return p.ID == it.Post.ID }) {
 			posts = append(posts, it.Post)
 		}
 	}
@@ -167,6 +188,14 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	}
 	out := make([]Status, 0, len(items))
 	for _, it := range items {
+		if it.Boost != nil {
+			booster, err := rd.accountOf(it.Booster)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Boost(it.Boost.ID, it.Boost.ActivityIRI, it.Boost.CreatedAt, booster, byID[it.Post.ID]))
+			continue
+		}
 		if it.Post != nil {
 			out = append(out, byID[it.Post.ID])
 			continue
@@ -177,33 +206,62 @@ func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 		}
 		out = append(out, st)
 	}
+	var events []*Status // posts were marked by posts
+	for i, it := range items {
+		if it.Event != nil {
+			events = append(events, &out[i])
+		}
+	}
+	return out, rd.markBookmarks(events)
+}
+
+// notifications renders notifications with their actors and their posts or events: the
+// posts of the whole page are loaded and rendered together.
+func (rd *renderer) notifications(list []*convene.Notification) ([]Notification, error) {
+	var ids []string
+	for _, n := range list {
+		if n.PostID != "" {
+			ids = append(ids, n.PostID)
+		}
+	}
+	posts, err := rd.a.svc.VisiblePosts(rd.ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rendered, err := rd.posts(posts)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Status, len(rendered))
+	for i := range rendered {
+		byID[rendered[i].ID] = &rendered[i]
+	}
+	out := make([]Notification, 0, len(list))
+	for _, n := range list {
+		acc, err := rd.accountOf(n.Actor)
+		if err != nil {
+			return nil, err
+		}
+		st := byID[n.PostID]
+		if n.PostID == "" && n.EventID != "" {
+			if st, err = rd.eventOf(n.EventID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, NotificationOf(n, acc, st))
+	}
 	return out, nil
 }
 
-// notification renders a notification with its actor and its post or event, if any.
-func (rd *renderer) notification(n *convene.Notification) (Notification, error) {
-	acc, err := rd.accountOf(n.Actor)
+// eventOf renders the event with this id, or nil when the viewer may not see it (any more).
+func (rd *renderer) eventOf(id string) (*Status, error) {
+	e, err := rd.a.svc.FindEvent(rd.ctx, id)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return nil, nil
+	}
 	if err != nil {
-		return Notification{}, err
+		return nil, err
 	}
-	var st *Status
-	switch {
-	case n.PostID != "":
-		if p, err := rd.a.svc.FindPost(rd.ctx, n.PostID); err == nil {
-			list, err := rd.posts([]*convene.Post{p})
-			if err != nil {
-				return Notification{}, err
-			}
-			st = &list[0]
-		}
-	case n.EventID != "":
-		if e, err := rd.a.svc.FindEvent(rd.ctx, n.EventID); err == nil {
-			s, err := rd.event(e)
-			if err != nil {
-				return Notification{}, err
-			}
-			st = &s
-		}
-	}
-	return NotificationOf(n, acc, st), nil
+	st, err := rd.event(e)
+	return &st, err
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
 )
 
 // streamDeps connects the streaming machinery to this API's tokens and entities.
@@ -35,17 +36,17 @@ func (a *API) renderStreamEvent(ctx context.Context, p convene.Principal, ev con
 		if err != nil {
 			return "", false, ignoreNotFound(err)
 		}
-		n, err := rd.notification(found)
+		n, err := rd.notifications([]*convene.Notification{found})
 		if err != nil {
 			return "", false, err
 		}
-		v = n
+		v = n[0]
 	case ev.PostID != "":
-		post, err := a.svc.FindPost(ctx, ev.PostID)
+		item, err := a.svc.FindStatus(ctx, ev.PostID) // a post, or a boost of one
 		if err != nil {
 			return "", false, ignoreNotFound(err)
 		}
-		list, err := rd.posts([]*convene.Post{post})
+		list, err := rd.timeline([]service.TimelineItem{item})
 		if err != nil {
 			return "", false, err
 		}

@@ -57,6 +57,7 @@ type streamRequest struct {
 	Type   string `json:"type"`
 	Stream string `json:"stream"`
 	Tag    string `json:"tag"`
+	List   string `json:"list"`
 }
 
 // streamConn is one client's open WebSocket.
@@ -102,7 +103,7 @@ func StreamHandler(deps StreamDeps) http.HandlerFunc {
 		c := &streamConn{deps: deps, principal: p, scopes: scopes}
 		var first *service.Stream
 		if name := r.URL.Query().Get("stream"); name != "" {
-			st, err := c.allowed(name, r.URL.Query().Get("tag"))
+			st, err := c.allowed(ctx, name, r.URL.Query().Get("tag"), r.URL.Query().Get("list"))
 			if err != nil {
 				writeStreamError(w, streamStatus(err), convene.ErrorMessage(err))
 				return
@@ -151,10 +152,11 @@ func streamToken(w http.ResponseWriter, r *http.Request) (string, bool) {
 }
 
 // allowed parses a stream the client asked for and checks that its token may read it: the
-// personal streams need read:statuses (user) or read:notifications (user:notification);
-// public streams are open to any valid token.
-func (c *streamConn) allowed(name, tag string) (service.Stream, error) {
-	st, err := service.ParseStream(name, tag)
+// personal streams need read:statuses (user), read:notifications (user:notification) or
+// read:lists and the list being the account's own (list); public streams are open to any
+// valid token.
+func (c *streamConn) allowed(ctx context.Context, name, tag, list string) (service.Stream, error) {
+	st, err := service.ParseStream(name, tag, list)
 	if err != nil {
 		return st, err
 	}
@@ -164,12 +166,19 @@ func (c *streamConn) allowed(name, tag string) (service.Stream, error) {
 		need = "read:statuses"
 	case service.StreamUserNotification:
 		need = "read:notifications"
+	case service.StreamList:
+		need = "read:lists"
 	}
 	if need != "" && !convene.HasScope(c.scopes, need) {
 		return st, convene.Errorf(convene.EFORBIDDEN, "This stream needs the %s scope", need)
 	}
 	if need != "" && c.principal.Account == nil {
 		return st, convene.Errorf(convene.EFORBIDDEN, "This stream needs a token of an account")
+	}
+	if st.Name == service.StreamList {
+		if _, err := c.deps.Service.FindList(convene.WithPrincipal(ctx, c.principal), st.List); err != nil {
+			return st, err
+		}
 	}
 	return st, nil
 }
@@ -238,19 +247,19 @@ func (c *streamConn) readLoop(ctx context.Context) error {
 			c.sendError(ctx, http.StatusBadRequest, "Could not parse the message as JSON")
 			continue
 		}
-		if err := c.apply(req); err != nil {
+		if err := c.apply(ctx, req); err != nil {
 			c.sendError(ctx, streamStatus(err), convene.ErrorMessage(err))
 		}
 	}
 }
 
-func (c *streamConn) apply(req streamRequest) error {
+func (c *streamConn) apply(ctx context.Context, req streamRequest) error {
 	switch req.Type {
 	case "subscribe", "unsubscribe":
 	default:
 		return convene.Errorf(convene.EINVALID, "Unknown message type %q", req.Type)
 	}
-	st, err := c.allowed(req.Stream, req.Tag)
+	st, err := c.allowed(ctx, req.Stream, req.Tag, req.List)
 	if err != nil {
 		return err
 	}

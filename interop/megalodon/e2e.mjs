@@ -76,6 +76,27 @@ check(second.length === 2 && second[0].id < first.data[1].id, "home page 2 is ol
 const ctx = (await alice.getStatusContext(posted.id)).data;
 check(ctx.descendants.length === 1 && ctx.descendants[0].id === reply.id, "the thread's context", ctx);
 
+// bob keeps the thread for later and boosts it.
+const kept = (await bob.bookmarkStatus(posted.id)).data;
+check(kept.bookmarked === true, "bob bookmarked the thread", kept);
+const marks = (await bob.getBookmarks({ limit: 5 })).data;
+check(marks.length === 1 && marks[0].id === posted.id, "bob's bookmarks", marks.map((s) => s.id));
+const boost = (await bob.reblogStatus(posted.id)).data;
+check(boost.reblog && boost.reblog.id === posted.id && boost.account.username === "bob", "bob boosted the thread", boost);
+
+// alice edits her post; the history keeps both versions (megalodon has no call for it).
+const edited = (await alice.editStatus(posted.id, { status: "@surrey Seed swap this *Sunday*? #seeds" })).data;
+check(edited.edited_at && edited.content.includes("<em>Sunday</em>"), "alice edited her post", edited);
+const history = await (await fetch(`${base}/api/v1/statuses/${posted.id}/history`)).json();
+check(history.length === 2 && history[0].content.includes("Saturday") && history[1].content.includes("Sunday"),
+  "the edit history", history.map((h) => h.content));
+
+// Search as people type it.
+const byName = (await bob.search("ali", { type: "accounts" })).data;
+check(byName.accounts.some((a) => a.username === "alice"), "search finds alice by a prefix", byName.accounts.map((a) => a.acct));
+const byText = (await bob.search("swap sunday", { type: "statuses" })).data;
+check(byText.statuses.some((s) => s.id === posted.id), "search finds the post by its words", byText.statuses.map((s) => s.id));
+
 // A picture, the way a composer sends one: uploaded first (multipart), described, then
 // attached by id. megalodon streams the file from disk, as apps on Node do.
 const pngFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "convene-e2e-")), "dot.png");

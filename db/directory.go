@@ -1,0 +1,31 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convene-social/convene"
+)
+
+// FindDirectoryIDs implements convene.DirectoryStore. A person is as active as their latest
+// post, a community as its latest thread; those who never posted come last.
+func (s *store) FindDirectoryIDs(ctx context.Context, f convene.DirectoryFilter) ([]string, error) {
+	w := &where{}
+	w.add("(ac.state = 'approved' OR c.id IS NOT NULL)")
+	if f.CommunityOnly {
+		w.add("c.id IS NOT NULL")
+	}
+	order := " ORDER BY a.id DESC"
+	if f.Active {
+		order = ` ORDER BY COALESCE(CASE WHEN c.id IS NULL
+			THEN (SELECT MAX(p.id) FROM posts p WHERE p.account_id = a.id)
+			ELSE (SELECT MAX(p.id) FROM posts p WHERE p.community_id = a.id AND p.parent_id = '') END, '') DESC, a.id DESC`
+	}
+	var ids []string
+	if err := s.selectContext(ctx, &ids, `SELECT a.id FROM actors a LEFT JOIN accounts ac ON ac.id = a.id
+		LEFT JOIN communities c ON c.id = a.id`+w.String()+order+searchPage(convene.SearchFilter{Limit: f.Limit, Offset: f.Offset}),
+		w.args...); err != nil {
+		return nil, fmt.Errorf("find directory: %w", err)
+	}
+	return ids, nil
+}
