@@ -9,7 +9,7 @@ import (
 type Notification struct {
 	ID        string     `db:"id"`
 	AccountID string     `db:"account_id"`
-	Type      string     `db:"type"` // reply, mention, like, follow, event_update, event_cancel, rsvp
+	Type      string     `db:"type"` // reply, mention, like, follow, event_update, event_cancel, rsvp, poll
 	Actor     string     `db:"actor_iri"`
 	PostID    string     `db:"post_id"`
 	EventID   string     `db:"event_id"`

@@ -56,6 +56,7 @@ type Post struct {
 	PublishedAt  time.Time  `db:"published_at"`
 	EditedAt     *time.Time `db:"edited_at"`  // set by an edit (AS2 updated)
 	DeletedAt    *time.Time `db:"deleted_at"` // a tombstone: content gone, id kept
+	Poll         *Poll      `db:"-"`          // written with the post by CreatePost; not loaded with it
 }
 
 // PostRevision is a version of a post that an edit replaced.

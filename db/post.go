@@ -32,6 +32,12 @@ func (s *store) CreatePost(ctx context.Context, p *convene.Post) error {
 		if err != nil {
 			return fmt.Errorf("create post: %w", err)
 		}
+		if p.Poll != nil {
+			p.Poll.PostID = p.ID
+			if err := t.createPoll(ctx, p.Poll); err != nil {
+				return err
+			}
+		}
 		for _, tag := range p.Tags {
 			if _, err := t.execContext(ctx, `INSERT INTO post_tags (post_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, tag); err != nil {
 				return fmt.Errorf("tag post: %w", err)

@@ -96,13 +96,16 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 			return nil, err
 		}
 	}
-	if note, ok := m["object"].(map[string]any); ok && note["type"] == "Note" && (a.Type == "Create" || a.Type == "Update") {
+	if note, ok := m["object"].(map[string]any); ok && note["type"] == "Note" && (a.Type == "Create" || a.Type == "Update") && !isVote(a.Object) {
 		if err := r.addHashtags(ctx, note, a.Object); err != nil {
 			return nil, err
 		}
 		if err := r.addAttachmentsOf(ctx, note, a.Object); err != nil {
 			return nil, err
 		}
+	}
+	if err := r.addPolls(ctx, m); err != nil {
+		return nil, err
 	}
 	return json.Marshal(m)
 }
@@ -174,6 +177,8 @@ func (r *Renderer) object(ctx context.Context, a *convene.Activity, depth int) (
 		}
 	case a.Type == "Delete" && a.Object != a.Actor:
 		embedded = tombstone(a.Object)
+	case a.Type == "Create" && isVote(a.Object):
+		embedded, err = r.voteNote(ctx, a.Object)
 	case (a.Type == "Create" || a.Type == "Update") && r.isLocalEvent(a.Object):
 		// rendered as a map by Activity: go-fed has no properties for the event extensions
 	case (a.Type == "Create" || a.Type == "Update") && a.Object != a.Actor:
@@ -248,6 +253,9 @@ func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
 		return nil, err
 	}
 	if err := r.addAttachments(ctx, m, p); err != nil {
+		return nil, err
+	}
+	if err := r.addPoll(ctx, m, p); err != nil {
 		return nil, err
 	}
 	return json.Marshal(m)

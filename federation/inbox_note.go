@@ -16,7 +16,8 @@ import (
 
 // postTypes are the object types filed as discussion posts: Mastodon's Note, Lemmy's Page,
 // and Article (Friendica, WriteFreely).
-var postTypes = map[typeName]bool{"Note": true, "Page": true, "Article": true}
+// A Question is a post with a poll (Mastodon's).
+var postTypes = map[typeName]bool{"Note": true, "Page": true, "Article": true, "Question": true}
 
 // maxAncestors bounds how far up a reply chain we fetch missing posts (GoToSocial learnt to
 // cap recursive fetching the hard way, gotosocial#850).
@@ -102,6 +103,9 @@ func (in *Inbox) remotePostFrom(body []byte, actor string) (*service.RemotePost,
 	}
 	rp := &service.RemotePost{IRI: n.ID, Author: actor, Title: n.Name, InReplyTo: n.InReplyTo.ID, Published: n.Published,
 		Attachments: n.Attachment}
+	if n.Type == "Question" {
+		rp.Poll = pollFrom(body)
+	}
 	rp.Content = SanitizeHTML(n.Content)
 	rp.PlainText = PlainText(rp.Content)
 	seen := map[string]bool{}
@@ -146,6 +150,9 @@ func (in *Inbox) applyCreate(ctx context.Context, a *incoming, actor string, act
 	}
 	if objectType(body) == "Event" {
 		return in.fileEvent(ctx, body, actor, activity, "")
+	}
+	if vote, err := in.applyVote(ctx, body, actor); vote || err != nil {
+		return err
 	}
 	return in.filePost(ctx, body, actor, 0, activity)
 }

@@ -23,6 +23,7 @@ var jsonLDContext = []any{
 		"indexable":                 "toot:indexable",
 		"blurhash":                  "toot:blurhash",
 		"focalPoint":                map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
+		"votersCount":               "toot:votersCount",
 		"lemmy":                     "https://join-lemmy.org/ns#",
 		"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",
 		"moderators":                map[string]any{"@id": "lemmy:moderators", "@type": "@id"},

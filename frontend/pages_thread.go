@@ -35,6 +35,7 @@ type ThreadPost struct {
 	Media    []MediaView // its files, in order
 	// What the viewer may do; all false for a visitor.
 	CanReply, CanLike, Liked, CanEdit, CanDelete bool
+	Poll                                         *PollPanel // nil when the post has none
 
 	Depth   int // 0 for the top of the tree
 	Replies []*ThreadPost

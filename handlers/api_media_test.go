@@ -114,6 +114,12 @@ func TestClientAPIUploadsAndPostsMedia(t *testing.T) {
 		t.Errorf("PUT someone else's media = %d, want 404", resp.StatusCode)
 	}
 
+	// Files or a poll, not both, as on Mastodon.
+	if resp, _ := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Which?","media_ids":["`+id+
+		`"],"poll":{"options":["a","b"],"expires_in":3600}}`, alice); resp.StatusCode != 422 {
+		t.Errorf("a status with files and a poll = %d, want 422", resp.StatusCode)
+	}
+
 	// Posted with the status: absolute URLs, alt text, and only_media finds it.
 	resp, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey The hedge in May","media_ids":["`+id+`"]}`, alice)
 	st := obj(v)

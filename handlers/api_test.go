@@ -312,6 +312,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/conversations", false},
 		{"GET", "/api/v1/scheduled_statuses", false},
 		{"GET", "/api/v1/followed_tags", false},
+		{"POST", "/api/v1/polls/" + id + "/votes", true},
 		// Mastodon asks write:media of every media endpoint, reads included.
 		{"POST", "/api/v2/media", true},
 		{"POST", "/api/v1/media", true},
@@ -335,6 +336,12 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		"/api/v2/search?q=alice"} {
 		if resp, _ := b.apiJSON("GET", path, "", ""); resp.StatusCode != 200 {
 			t.Errorf("GET %s anonymously = %d", path, resp.StatusCode)
+		}
+	}
+	// Reads that work anonymously still check the scope of a token that is sent.
+	for _, path := range []string{"/api/v1/polls/" + id, "/api/v1/statuses/" + id} {
+		if resp, _ := b.apiJSON("GET", path, "", writes); resp.StatusCode != 403 {
+			t.Errorf("GET %s with a write-only token = %d, want 403", path, resp.StatusCode)
 		}
 	}
 	if resp, _ := b.apiJSON("GET", "/api/v1/timelines/public", "", "not-a-token"); resp.StatusCode != 401 {

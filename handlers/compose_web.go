@@ -22,7 +22,7 @@ func (s *Server) handleJoinCommunity(w http.ResponseWriter, r *http.Request) {
 // handleNewThread starts a discussion in a community from its page's form.
 func (s *Server) handleNewThread(w http.ResponseWriter, r *http.Request) {
 	p, err := s.svc.CreateThread(r.Context(), service.ThreadCreate{Community: mux.Vars(r)["slug"],
-		Title: strings.TrimSpace(r.PostFormValue("title")), Body: r.PostFormValue("body")})
+		Title: strings.TrimSpace(r.PostFormValue("title")), Body: r.PostFormValue("body"), Poll: pollForm(r)})
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -23,6 +23,7 @@ func (s *Server) threadRoutes(r, forms *mux.Router) {
 	forms.HandleFunc("/p/{id}/delete", s.handleDeletePost).Methods(http.MethodPost)
 	forms.HandleFunc("/p/{id}/like", s.handleLike).Methods(http.MethodPost)
 	forms.HandleFunc("/p/{id}/unlike", s.handleUnlike).Methods(http.MethodPost)
+	forms.HandleFunc("/p/{id}/vote", s.handleVote).Methods(http.MethodPost)
 }
 
 // renderThread shows the thread of post id to a browser, as a tree of replies, with the
@@ -74,6 +75,10 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string)
 			view.Media = s.mediaViews(media[q.ID])
 		}
 		views = append(views, view)
+	}
+	if err := s.addPolls(ctx, posts, views, loc); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	page.SetPosts(views)
 	s.renderPage(w, r, page)

@@ -33,18 +33,12 @@ func (s *Service) Suggestions(ctx context.Context, limit int) ([]Actor, error) {
 		return nil, err
 	}
 	joined := map[string]bool{}
-	for before := ""; ; {
-		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.Person(me.Username), BeforeID: before, Limit: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range list {
-			joined[f.Followee] = true
-		}
-		if len(list) < 200 {
-			break
-		}
-		before = list[len(list)-1].ID
+	err = s.eachFollow(ctx, convene.FollowFilter{Follower: s.iris.Person(me.Username)}, func(f *convene.Follow) error {
+		joined[f.Followee] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	limit = min(max(limit, 1), maxSuggestions)
 	var out []Actor

@@ -14,7 +14,8 @@ type ThreadCreate struct {
 	Title      string
 	Body       string // markdown
 	Visibility convene.Visibility
-	MediaIDs   []string // the author's uploads to attach, in order
+	MediaIDs   []string    // the author's uploads to attach, in order
+	Poll       *PollCreate // optional
 }
 
 // CreateThread starts a discussion in a community, if its posting policy lets the principal.
@@ -41,6 +42,9 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 		return nil, err
 	}
 	p.Title, p.ThreadID = title, p.ID
+	if p.Poll, err = s.newPoll(in.Poll); err != nil {
+		return nil, err
+	}
 	return p, s.publishPost(ctx, c, p, in.MediaIDs)
 }
 
@@ -49,6 +53,7 @@ type ReplyCreate struct {
 	ParentID string
 	Body     string   // markdown; may be empty when files are attached
 	MediaIDs []string // the author's uploads to attach, in order
+	Poll     *PollCreate
 }
 
 // Reply answers a thread or a reply (any depth) with the thread's visibility. Whoever may see
@@ -76,6 +81,9 @@ func (s *Service) ReplyWith(ctx context.Context, in ReplyCreate) (*convene.Post,
 		return nil, err
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
+	if p.Poll, err = s.newPoll(in.Poll); err != nil {
+		return nil, err
+	}
 	return p, s.publishPost(ctx, c, p, in.MediaIDs)
 }
 
@@ -469,20 +477,12 @@ func (s *Service) threadRightsOfPrincipal(ctx context.Context) (*threadRights, e
 	for iri := range moderated {
 		rights.moderates[iri] = true
 	}
-	for before := ""; ; {
-		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: s.iris.Person(p.Account.Username),
-			State: convene.FollowAccepted, BeforeID: before, Limit: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range list {
+	err = s.eachFollow(ctx, convene.FollowFilter{Follower: s.iris.Person(p.Account.Username), State: convene.FollowAccepted},
+		func(f *convene.Follow) error {
 			rights.memberOf[f.Followee] = true
-		}
-		if len(list) < 200 {
-			return rights, nil
-		}
-		before = list[len(list)-1].ID
-	}
+			return nil
+		})
+	return rights, err
 }
 
 // isMember reports whether actor follows the community and was accepted.

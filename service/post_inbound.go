@@ -24,6 +24,7 @@ type RemotePost struct {
 	Tags      []string // its hashtags, lowercase, without '#'
 	Public    bool
 	Published time.Time
+	Poll      *convene.Poll // a Question's poll, with the tallies it reports
 	// Activity is the Create exactly as its author sent it, for the community to announce
 	// unchanged; empty for posts fetched from their origin (ancestors, announced posts).
 	Activity []byte
@@ -122,8 +123,8 @@ func (s *Service) remotePost(rp RemotePost, communityID, communityIRI string, v 
 		published = now
 	}
 	return &convene.Post{ID: convene.NewIDAt(now), IRI: rp.IRI, CommunityID: communityID, CommunityIRI: communityIRI, AuthorIRI: rp.Author, Tags: rp.Tags,
-		Mentions: strings.Join(rp.Mentions, " "),
-		Content:  rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
+		Mentions: strings.Join(rp.Mentions, " "), Poll: rp.Poll,
+		Content: rp.Content, Visibility: v, PublishedAt: published.UTC().Truncate(time.Microsecond)}
 }
 
 // remoteTitle is the Note's name, or else its first line without the mentions that
@@ -212,6 +213,9 @@ func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
 	if p.AuthorIRI != rp.Author || p.AccountID != "" || p.DeletedAt != nil {
 		s.log.InfoContext(ctx, "ignored Update of a post by someone else", "post", rp.IRI, "by", rp.Author)
 		return nil
+	}
+	if tallied, err := s.receivePollTallies(ctx, p, rp); tallied || err != nil {
+		return err
 	}
 	if p.IsThread() {
 		p.Title = remoteTitle(rp)

@@ -16,6 +16,7 @@ type PostView struct {
 	// ParentAuthor is the actor IRI of the author of the post it answers, for a reply.
 	ParentAuthor string
 	Media        []*convene.Media // its attachments, in order
+	Poll         *PollView
 }
 
 // PostViews gathers the hashtags, attachments, boost count and parent's author of each post
@@ -46,8 +47,13 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	polls, err := s.pollViews(ctx, posts)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Media: media[p.ID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Media: media[p.ID],
+			Poll: polls[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {

@@ -216,33 +216,47 @@ func (s *Service) homeAudience(ctx context.Context, p *convene.Post) ([]string, 
 // eachLocalFollower calls fn with the id of every local account following followee. Whether
 // the account may stream is checked when it subscribes, not here.
 func (s *Service) eachLocalFollower(ctx context.Context, followee string, fn func(accountID string)) error {
+	return s.eachFollow(ctx, convene.FollowFilter{Followee: followee, State: convene.FollowAccepted}, func(f *convene.Follow) error {
+		id, ok, err := s.localPersonID(ctx, f.Follower)
+		if ok {
+			fn(id)
+		}
+		return err
+	})
+}
+
+// eachFollow calls fn with every follow the filter selects, a page at a time.
+func (s *Service) eachFollow(ctx context.Context, filter convene.FollowFilter, fn func(*convene.Follow) error) error {
 	const page = 200
-	before := ""
+	filter.Limit = page
 	for {
-		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Followee: followee, State: convene.FollowAccepted,
-			BeforeID: before, Limit: page})
+		list, err := s.store.FindFollows(ctx, filter)
 		if err != nil {
 			return err
 		}
 		for _, f := range list {
-			kind, name, ok := s.iris.LocalActor(f.Follower)
-			if !ok || kind != "person" {
-				continue
-			}
-			id, err := s.localAccountID(ctx, name)
-			if convene.ErrorCode(err) == convene.ENOTFOUND {
-				continue
-			}
-			if err != nil {
+			if err := fn(f); err != nil {
 				return err
 			}
-			fn(id)
 		}
 		if len(list) < page {
 			return nil
 		}
-		before = list[len(list)-1].ID
+		filter.BeforeID = list[len(list)-1].ID
 	}
+}
+
+// localPersonID is the account id of the local person at iri; ok is false for anyone else.
+func (s *Service) localPersonID(ctx context.Context, iri string) (id string, ok bool, err error) {
+	kind, name, local := s.iris.LocalActor(iri)
+	if !local || kind != "person" {
+		return "", false, nil
+	}
+	id, err = s.localAccountID(ctx, name)
+	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		return "", false, nil
+	}
+	return id, err == nil, err
 }
 
 // localAccountID finds the id of the account with a username. A username names one account

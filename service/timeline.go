@@ -60,30 +60,14 @@ func (s *Service) HomeTimeline(ctx context.Context, q TimelineQuery) ([]Timeline
 // whose boosts its home timeline shows.
 func (s *Service) followedPeopleHere(ctx context.Context, actor string) (map[string]string, error) {
 	people := map[string]string{}
-	for before := ""; ; {
-		list, err := s.store.FindFollows(ctx, convene.FollowFilter{Follower: actor, State: convene.FollowAccepted, BeforeID: before, Limit: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range list {
-			kind, name, ok := s.iris.LocalActor(f.Followee)
-			if !ok || kind != "person" {
-				continue
-			}
-			id, err := s.localAccountID(ctx, name)
-			if convene.ErrorCode(err) == convene.ENOTFOUND {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
+	err := s.eachFollow(ctx, convene.FollowFilter{Follower: actor, State: convene.FollowAccepted}, func(f *convene.Follow) error {
+		id, ok, err := s.localPersonID(ctx, f.Followee)
+		if ok {
 			people[id] = f.Followee
 		}
-		if len(list) < 200 {
-			return people, nil
-		}
-		before = list[len(list)-1].ID
-	}
+		return err
+	})
+	return people, err
 }
 
 // PublicTimeline is every public post and listed public event this instance knows, or only

@@ -69,7 +69,7 @@ func (a *app) serve(ctx context.Context) error {
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
 		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener},
-		workerFunc{"media-sweep", mediaSweeper(svc, a.log)})...)
+		workerFunc{"media-sweep", mediaSweeper(svc, a.log)}, workerFunc{"poll-sweep", pollSweeper(svc, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()

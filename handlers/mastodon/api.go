@@ -65,6 +65,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
 	a.listRoutes(api)
 	a.mediaRoutes(api)
+	a.pollRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
 	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
 	api.HandleFunc("/v1/follow_requests/{id}/reject", a.auth("write:follows follow", a.handleDecideFollowRequest(false))).Methods(post)
@@ -210,9 +211,14 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, convene.Errorf(convene.EINVALID, "Convene does not schedule posts: leave scheduled_at out to post now"))
 		return
 	}
+	poll, err := pollParam(p)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
 		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		MediaIDs: mediaIDs(p)})
+		MediaIDs: mediaIDs(p), Poll: poll})
 	a.writePost(w, r, post, err)
 }
 

@@ -162,7 +162,7 @@ type Status struct {
 	InReplyToID        *string           `json:"in_reply_to_id"`
 	InReplyToAccountID *string           `json:"in_reply_to_account_id"`
 	Reblog             *Status           `json:"reblog"`
-	Poll               *json.RawMessage  `json:"poll"` // always null: Convene has no polls
+	Poll               *Poll             `json:"poll"`
 	Card               *PreviewCard      `json:"card"`
 	Language           *string           `json:"language"`
 	Favourited         bool              `json:"favourited"`

@@ -273,6 +273,7 @@ var notificationTypes = map[string]string{
 	"event_update": "update",
 	"event_cancel": "update",
 	"rsvp":         "convene.rsvp",
+	"poll":         "poll",
 }
 
 // NotificationType is the Mastodon type of a Convene notification kind.

@@ -165,7 +165,7 @@ func (c Converter) instanceTitle(set convene.InstanceSettings) string {
 }
 
 // configuration is Convene's real limits. Images only (video and audio would need
-// transcoding), so the video limits are zero; no polls yet, so theirs are zero too.
+// transcoding), so the video limits are zero; polls are what the service enforces.
 func configuration() InstanceConfig {
 	return InstanceConfig{
 		Statuses: StatusLimits{
@@ -177,6 +177,8 @@ func configuration() InstanceConfig {
 		},
 		MediaAttachments: MediaLimits{SupportedMIMETypes: append([]string{}, service.SupportedMediaTypes...),
 			ImageSizeLimit: service.ImageSizeLimit, ImageMatrixLimit: service.ImageMatrixLimit},
+		Polls: PollLimits{MaxOptions: convene.PollMaxOptions, MaxCharactersPerOption: convene.PollMaxOptionChars,
+			MinExpiration: int(convene.PollMinExpiration.Seconds()), MaxExpiration: int(convene.PollMaxExpiration.Seconds())},
 	}
 }
 

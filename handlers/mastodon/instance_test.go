@@ -132,6 +132,10 @@ func TestInstanceV2ReportsWhatClientsNeedToSignIn(t *testing.T) {
 		"video_frame_rate_limit": "number", "video_matrix_limit": "number"})
 	checkShape(t, "polls", obj(t, conf, "polls"), map[string]string{"max_options": "number", "max_characters_per_option": "number",
 		"min_expiration": "number", "max_expiration": "number"})
+	if polls := obj(t, conf, "polls"); polls["max_options"] != 4.0 || polls["max_characters_per_option"] != 50.0 ||
+		polls["min_expiration"] != 300.0 || polls["max_expiration"] != 2592000.0 {
+		t.Errorf("polls = %v, want the limits the service enforces", polls)
+	}
 	checkShape(t, "translation", obj(t, conf, "translation"), map[string]string{"enabled": "bool"})
 	if rules := m["rules"].([]any); len(rules) != 0 {
 		t.Errorf("rules = %v", rules)

@@ -223,7 +223,8 @@ const maxParamBody = 1 << 20
 
 // params reads a request's parameters from its query string and its body, JSON or form
 // (urlencoded or multipart), as Mastodon clients send them all. Body values win over the
-// query's. JSON arrays become repeated values; numbers and booleans their text.
+// query's. JSON arrays become repeated values; numbers and booleans their text; objects
+// Rails-style nested keys (jsonParams).
 func params(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	out := url.Values{}
 	for k, vs := range r.URL.Query() {
@@ -243,9 +244,7 @@ func params(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 			return nil, convene.Errorf(convene.EINVALID, "the request body is not a JSON object")
 		}
 		for k, v := range body {
-			if vs, ok := jsonValues(v); ok {
-				out[k] = vs
-			}
+			jsonParams(out, k, v, 0)
 		}
 	case "application/x-www-form-urlencoded", "multipart/form-data":
 		if err := r.ParseMultipartForm(maxParamBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {

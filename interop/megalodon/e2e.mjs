@@ -97,6 +97,19 @@ check(byName.accounts.some((a) => a.username === "alice"), "search finds alice b
 const byText = (await bob.search("swap sunday", { type: "statuses" })).data;
 check(byText.statuses.some((s) => s.id === posted.id), "search finds the post by its words", byText.statuses.map((s) => s.id));
 
+// A poll: alice asks (JSON body with a nested poll), bob reads and votes, and sees his choice.
+const asked = (await alice.postStatus("@surrey Which day suits?", { visibility: "public",
+  poll: { options: ["Friday", "Saturday"], expires_in: 3600, multiple: false } })).data;
+check(asked.poll && asked.poll.options.length === 2 && asked.poll.voted === true, "alice posted a poll", asked.poll);
+const poll = (await bob.getPoll(asked.poll.id)).data;
+check(poll.options[1].title === "Saturday" && poll.voted === false && poll.expired === false, "bob reads the poll", poll);
+const voted = (await bob.votePoll(asked.poll.id, [1])).data;
+check(voted.voted === true && voted.own_votes[0] === 1 && voted.options[1].votes_count === 1, "bob voted", voted);
+const again = await bob.votePoll(asked.poll.id, [0]).then(() => null, (err) => err);
+check(again && again.response && again.response.status === 422, "a second vote is refused", again && again.response && again.response.status);
+const shown = (await bob.getStatus(asked.id)).data;
+check(shown.poll && shown.poll.own_votes.length === 1 && shown.poll.votes_count === 1, "the status carries bob's vote", shown.poll);
+
 // A picture, the way a composer sends one: uploaded first (multipart), described, then
 // attached by id. megalodon streams the file from disk, as apps on Node do.
 const pngFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "convene-e2e-")), "dot.png");
