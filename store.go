@@ -29,6 +29,7 @@ type Store interface {
 	ListStore
 	StatsStore
 	OAuthStore
+	MediaStore
 	PollStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.

@@ -25,6 +25,8 @@ type TimelineFilter struct {
 	// BoostedBy are the local accounts (ids) whose boosts the timeline shows: on a home
 	// timeline, the people it follows here.
 	BoostedBy []string
+	// OnlyMedia keeps posts with attachments (Mastodon's only_media); events have none.
+	OnlyMedia bool
 	// Tag keeps posts carrying this hashtag (lowercase, without '#'); events have none.
 	Tag string
 	// MaxID keeps items older than it; SinceID and MinID items newer. Results come newest

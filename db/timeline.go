@@ -42,6 +42,9 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	if f.Author != "" {
 		w.add("author_iri = ?", f.Author)
 	}
+	if f.OnlyMedia {
+		w.add("EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id)")
+	}
 	if f.Community != "" {
 		w.add("community_iri = ? AND parent_id = ''", f.Community)
 	}
@@ -77,6 +80,9 @@ func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter
 	if f.ThreadsOnly {
 		standing += ` AND parent_id = ''`
 	}
+	if f.OnlyMedia {
+		standing += ` AND EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id)`
+	}
 	w.add("post_id IN ("+standing+")", convene.VisibilityPublic)
 	var list []*convene.Boost
 	if err := s.selectContext(ctx, &list, `SELECT `+boostColumns+` FROM boosts`+idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit),
@@ -91,8 +97,8 @@ func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter
 
 // FindTimelineEvents implements convene.TimelineStore.
 func (s *store) FindTimelineEvents(ctx context.Context, f convene.TimelineFilter) ([]*convene.Event, error) {
-	if f.Tag != "" {
-		return nil, nil // events carry no hashtags
+	if f.Tag != "" || f.OnlyMedia {
+		return nil, nil // events carry no hashtags and no attachments
 	}
 	w := &where{}
 	w.add("deleted_at IS NULL")

@@ -100,6 +100,9 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 		if err := r.addHashtags(ctx, note, a.Object); err != nil {
 			return nil, err
 		}
+		if err := r.addAttachmentsOf(ctx, note, a.Object); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.addPolls(ctx, m); err != nil {
 		return nil, err
@@ -247,6 +250,9 @@ func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
 		return nil, err
 	}
 	if err := r.addHashtags(ctx, m, p.IRI); err != nil {
+		return nil, err
+	}
+	if err := r.addAttachments(ctx, m, p); err != nil {
 		return nil, err
 	}
 	if err := r.addPoll(ctx, m, p); err != nil {

@@ -25,17 +25,18 @@ const maxAncestors = 8
 
 // noteDoc is what we read from a remote post.
 type noteDoc struct {
-	ID           string    `json:"id"`
-	Type         typeName  `json:"type"`
-	AttributedTo refs      `json:"attributedTo"`
-	Name         string    `json:"name"`
-	Content      string    `json:"content"`
-	InReplyTo    ref       `json:"inReplyTo"`
-	To           refs      `json:"to"`
-	Cc           refs      `json:"cc"`
-	Audience     refs      `json:"audience"`
-	Tag          []tagDoc  `json:"tag"`
-	Published    time.Time `json:"published"`
+	ID           string      `json:"id"`
+	Type         typeName    `json:"type"`
+	AttributedTo refs        `json:"attributedTo"`
+	Name         string      `json:"name"`
+	Content      string      `json:"content"`
+	InReplyTo    ref         `json:"inReplyTo"`
+	To           refs        `json:"to"`
+	Cc           refs        `json:"cc"`
+	Audience     refs        `json:"audience"`
+	Tag          []tagDoc    `json:"tag"`
+	Attachment   attachments `json:"attachment"`
+	Published    time.Time   `json:"published"`
 }
 
 type tagDoc struct {
@@ -100,7 +101,8 @@ func (in *Inbox) remotePostFrom(body []byte, actor string) (*service.RemotePost,
 	if !postTypes[n.Type] || !isHTTPURL(n.ID) || hostOf(n.ID) != hostOf(actor) || len(n.AttributedTo) == 0 || n.AttributedTo[0] != actor {
 		return nil, nil
 	}
-	rp := &service.RemotePost{IRI: n.ID, Author: actor, Title: n.Name, InReplyTo: n.InReplyTo.ID, Published: n.Published}
+	rp := &service.RemotePost{IRI: n.ID, Author: actor, Title: n.Name, InReplyTo: n.InReplyTo.ID, Published: n.Published,
+		Attachments: n.Attachment}
 	if n.Type == "Question" {
 		rp.Poll = pollFrom(body)
 	}

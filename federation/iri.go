@@ -34,6 +34,9 @@ func (u IRIs) Post(id string) string         { return u.base + "/p/" + id }
 func (u IRIs) Event(id string) string        { return u.base + "/e/" + id }
 func (u IRIs) Tag(name string) string        { return u.base + "/tags/" + name }
 
+// Media is where an uploaded file is served; key is the name the service gave it.
+func (u IRIs) Media(key string) string { return u.base + "/media/" + key }
+
 // Collections and keys hang off the actor's id.
 func (u IRIs) Inbox(actor string) string      { return actor + "/inbox" }
 func (u IRIs) Outbox(actor string) string     { return actor + "/outbox" }

@@ -21,6 +21,8 @@ var jsonLDContext = []any{
 		"featured":                  map[string]any{"@id": "toot:featured", "@type": "@id"},
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
+		"blurhash":                  "toot:blurhash",
+		"focalPoint":                map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
 		"votersCount":               "toot:votersCount",
 		"lemmy":                     "https://join-lemmy.org/ns#",
 		"postingRestrictedToMods":   "lemmy:postingRestrictedToMods",

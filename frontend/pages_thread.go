@@ -32,6 +32,7 @@ type ThreadPost struct {
 	ParentID string
 	Edited   bool
 	Likes    int
+	Media    []MediaView // its files, in order
 	// What the viewer may do; all false for a visitor.
 	CanReply, CanLike, Liked, CanEdit, CanDelete bool
 	Poll                                         *PollPanel // nil when the post has none

@@ -313,6 +313,11 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		{"GET", "/api/v1/scheduled_statuses", false},
 		{"GET", "/api/v1/followed_tags", false},
 		{"POST", "/api/v1/polls/" + id + "/votes", true},
+		// Mastodon asks write:media of every media endpoint, reads included.
+		{"POST", "/api/v2/media", true},
+		{"POST", "/api/v1/media", true},
+		{"GET", "/api/v1/media/" + id, true},
+		{"PUT", "/api/v1/media/" + id, true},
 	}
 	for _, rt := range routes {
 		if resp, v := b.apiJSON(rt.method, rt.path, "", ""); resp.StatusCode != 401 || obj(v)["error"] == "" {

@@ -32,7 +32,12 @@ func (s *Server) handleNewThread(w http.ResponseWriter, r *http.Request) {
 
 // handleReply answers a post from the thread page's form.
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) {
-	p, err := s.svc.Reply(r.Context(), mux.Vars(r)["id"], r.PostFormValue("body"))
+	media, err := s.uploadFromForm(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.svc.ReplyWith(r.Context(), service.ReplyCreate{ParentID: mux.Vars(r)["id"], Body: r.PostFormValue("body"), MediaIDs: media})
 	if err != nil {
 		s.Error(w, r, err)
 		return

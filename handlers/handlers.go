@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/a/{id}", s.handleActivity).Methods(get...)
 	r.HandleFunc("/p/{id}", s.handlePost).Methods(get...)
 	r.HandleFunc("/tags/{tag}", s.handleTag).Methods(get...)
+	r.HandleFunc("/media/{file}", s.handleMediaFile).Methods(get...)
 	r.HandleFunc("/e/{id:[0-9A-Za-z]+}.ics", s.handleEventCalendar).Methods(get...)
 	r.HandleFunc("/e/{id}", s.handleEvent).Methods(get...)
 	r.HandleFunc("/e/{id}/attendees", s.handleEventAttendees).Methods(get...)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/convene-social/convene/federation"
 	"github.com/convene-social/convene/frontend"
 	"github.com/convene-social/convene/handlers"
+	"github.com/convene-social/convene/media"
 	"github.com/convene-social/convene/service"
 )
 
@@ -53,7 +55,11 @@ func newTestServer(t testing.TB, o testServer) (*handlers.Server, *service.Servi
 	store := dbtest.OpenSQLite(t)
 	iris := federation.NewIRIs("https", "convene.test")
 	var resolver *federation.Resolver
-	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair,
+	files, err := media.NewDisk(filepath.Join(t.TempDir(), "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{Store: store, IRIs: iris, Logger: log, Now: o.now, NewKeyPair: o.newKeyPair, MediaFiles: files,
 		InteractionTemplate: func(ctx context.Context, handle string) (string, error) {
 			return resolver.InteractionTemplate(ctx, handle)
 		},

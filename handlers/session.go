@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -78,6 +79,10 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 // validToken: the shape of service.NewSecret's secrets.
 func validToken(v string) bool { return len(v) == 43 && !strings.ContainsAny(v, "=+/ ") }
 
+// formMemory is how much of a multipart form is held in memory; a file beyond it waits in
+// a temporary file until the request ends.
+const formMemory = 1 << 20
+
 // maxFormBody bounds a web form: the longest field is an event description of 20,000
 // characters.
 const maxFormBody = 256 << 10
@@ -85,12 +90,28 @@ const maxFormBody = 256 << 10
 // withCSRF refuses a form POST whose secret does not match the session's (or the visitor's
 // cookie), and any POST a browser says comes from another site. It bounds the form's size.
 func (s *Server) withCSRF(next http.Handler) http.Handler {
+	return s.withCSRFLimit(maxFormBody)(next)
+}
+
+// withCSRFLimit is withCSRF for forms of up to limit bytes (those that carry a file).
+func (s *Server) withCSRFLimit(limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return s.csrfChecked(limit, next) }
+}
+
+func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// Read the form now: a body over the limit must say so, not look like a stale form.
+		if err := r.ParseMultipartForm(formMemory); err != nil {
+			if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+				s.renderError(w, r, http.StatusRequestEntityTooLarge, "This form is too large (a picture may be at most 16 MB).")
+				return
+			}
+		}
 		want := ""
 		if ws := sessionFrom(r.Context()); ws != nil {
 			want = ws.session.CSRFToken

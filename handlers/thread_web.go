@@ -45,6 +45,11 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string)
 		s.Error(w, r, err)
 		return
 	}
+	media, err := s.svc.PostsMedia(ctx, posts)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	page := &frontend.ThreadPage{Layout: frontend.Layout{Instance: s.domain, AlternateAS2: p.IRI}}
 	if r.URL.Query().Get("reply") != "" {
 		page.Replying = p.ID
@@ -65,7 +70,11 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string)
 				page.ReplyTo = q.ID
 			}
 		}
-		views = append(views, threadPost(q, names[q.AuthorIRI], actions[q.ID], loc))
+		view := threadPost(q, names[q.AuthorIRI], actions[q.ID], loc)
+		if !view.Deleted {
+			view.Media = s.mediaViews(media[q.ID])
+		}
+		views = append(views, view)
 	}
 	if err := s.addPolls(ctx, posts, views, loc); err != nil {
 		s.Error(w, r, err)

@@ -21,7 +21,10 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/setup", s.handleSetup).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/join", s.handleJoinCommunity).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/threads", s.handleNewThread).Methods(http.MethodPost)
-	forms.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
+	// A reply may carry a picture: its form is checked like the others but may be larger.
+	uploads := r.NewRoute().Subrouter()
+	uploads.Use(s.withCSRFLimit(maxUploadForm))
+	uploads.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
 	s.accountsRoutes(r, forms)

@@ -14,6 +14,7 @@ type ThreadCreate struct {
 	Title      string
 	Body       string // markdown
 	Visibility convene.Visibility
+	MediaIDs   []string    // the author's uploads to attach, in order
 	Poll       *PollCreate // optional
 }
 
@@ -36,7 +37,7 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.newPost(author, c.ID, s.iris.Group(c.Slug), in.Body, in.Visibility)
+	p, err := s.newPost(ctx, author, c.ID, s.iris.Group(c.Slug), in.Body, in.Visibility, in.MediaIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -44,16 +45,26 @@ func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.P
 	if p.Poll, err = s.newPoll(in.Poll); err != nil {
 		return nil, err
 	}
-	return p, s.publishPost(ctx, c, p)
+	return p, s.publishPost(ctx, c, p, in.MediaIDs)
+}
+
+// ReplyCreate is the input to ReplyWith.
+type ReplyCreate struct {
+	ParentID string
+	Body     string   // markdown; may be empty when files are attached
+	MediaIDs []string // the author's uploads to attach, in order
+	Poll     *PollCreate
 }
 
 // Reply answers a thread or a reply (any depth) with the thread's visibility. Whoever may see
 // the thread may reply to it, here or in a followed community elsewhere.
 func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Post, error) {
-	return s.reply(ctx, parentID, body, nil)
+	return s.ReplyWith(ctx, ReplyCreate{ParentID: parentID, Body: body})
 }
 
-func (s *Service) reply(ctx context.Context, parentID, body string, poll *PollCreate) (*convene.Post, error) {
+// ReplyWith is Reply with attachments.
+func (s *Service) ReplyWith(ctx context.Context, in ReplyCreate) (*convene.Post, error) {
+	parentID := in.ParentID
 	author, err := s.postingAccount(ctx)
 	if err != nil {
 		return nil, err
@@ -65,23 +76,28 @@ func (s *Service) reply(ctx context.Context, parentID, body string, poll *PollCr
 	if parent.DeletedAt != nil {
 		return nil, convene.Errorf(convene.EINVALID, "that post was deleted")
 	}
-	p, err := s.newPost(author, parent.CommunityID, parent.CommunityIRI, body, parent.Visibility)
+	p, err := s.newPost(ctx, author, parent.CommunityID, parent.CommunityIRI, in.Body, parent.Visibility, in.MediaIDs)
 	if err != nil {
 		return nil, err
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	if p.Poll, err = s.newPoll(poll); err != nil {
+	if p.Poll, err = s.newPoll(in.Poll); err != nil {
 		return nil, err
 	}
-	return p, s.publishPost(ctx, c, p)
+	return p, s.publishPost(ctx, c, p, in.MediaIDs)
 }
 
 // maxPostBody bounds a post's markdown.
 const maxPostBody = 20000
 
-func (s *Service) newPost(author *convene.Account, communityID, communityIRI, body string, v convene.Visibility) (*convene.Post, error) {
-	source, err := validateText("body", body, maxPostBody, true)
+// newPost makes a local post; its body may be empty only when it carries files.
+func (s *Service) newPost(ctx context.Context, author *convene.Account, communityID, communityIRI, body string, v convene.Visibility,
+	media []string) (*convene.Post, error) {
+	source, err := validateText("body", body, maxPostBody, len(media) == 0)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkAttachable(ctx, author, "", media); err != nil {
 		return nil, err
 	}
 	if v == "" {
@@ -137,13 +153,18 @@ func (s *Service) TaggedPosts(ctx context.Context, tag, beforeID string, limit i
 	return s.store.FindPosts(ctx, convene.PostFilter{Tag: tag, PublicOnly: true, BeforeID: beforeID, Limit: limit})
 }
 
-// publishPost stores a new local post with its federation.
-func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *convene.Post) error {
+// publishPost stores a new local post with its attachments and its federation.
+func (s *Service) publishPost(ctx context.Context, c *convene.Community, p *convene.Post, media []string) error {
 	s.render(ctx, c, p)
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
 			return err
+		}
+		if len(media) > 0 {
+			if _, err := attachMedia(ctx, tx, p, media); err != nil {
+				return err
+			}
 		}
 		parentAuthor, err := s.parentAuthor(ctx, tx, p)
 		if err != nil {
@@ -228,6 +249,11 @@ func (s *Service) parentAuthor(ctx context.Context, tx convene.Store, p *convene
 type PostEdit struct {
 	Title *string // threads only
 	Body  *string // markdown
+	// MediaIDs become the post's attachments, in order: kept, reordered, added or dropped.
+	MediaIDs *[]string
+	// MediaDescriptions change the alt text of the post's files, by media id (Mastodon's
+	// media_attributes); ids not on the post are ignored.
+	MediaDescriptions map[string]string
 }
 
 // EditPost changes a local post. Only its author may; the edit time is kept (AS2 updated).
@@ -245,20 +271,42 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 		}
 	}
 	if edit.Body != nil {
-		if p.Source, err = validateText("body", *edit.Body, maxPostBody, true); err != nil {
+		if p.Source, err = validateText("body", *edit.Body, maxPostBody, edit.MediaIDs == nil || len(*edit.MediaIDs) == 0); err != nil {
 			return nil, err
 		}
 		s.render(ctx, c, p)
 	}
+	if edit.MediaIDs != nil {
+		if err := s.checkAttachable(ctx, convene.PrincipalFrom(ctx).Account, p.ID, *edit.MediaIDs); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkDescriptions(edit.MediaDescriptions); err != nil {
+		return nil, err
+	}
 	now := s.timestamp()
 	p.EditedAt = &now
 	defer s.notifyOutbox()
-	return p, s.store.InTx(ctx, func(tx convene.Store) error {
+	var dropped []*convene.Media
+	err = s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		if edit.MediaIDs != nil {
+			if dropped, err = attachMedia(ctx, tx, p, *edit.MediaIDs); err != nil {
+				return err
+			}
+		}
+		if err := describeMedia(ctx, tx, p.ID, edit.MediaDescriptions); err != nil {
 			return err
 		}
 		return s.federatePost(ctx, tx, c, p, "Update")
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.removeFiles(ctx, dropped)
+	return p, nil
 }
 
 // DeletePost turns a post into a tombstone: its author or the community's moderators may.
@@ -281,8 +329,12 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 	}
 	now := s.timestamp()
 	defer s.notifyOutbox()
-	return s.store.InTx(ctx, func(tx convene.Store) error {
+	var removed []*convene.Media
+	err = s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.TombstonePost(ctx, p.ID, now); err != nil {
+			return err
+		}
+		if removed, err = tx.DeletePostMedia(ctx, p.ID); err != nil {
 			return err
 		}
 		p.DeletedAt = &now
@@ -291,6 +343,10 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 		}
 		return s.federatePost(ctx, tx, c, p, "Delete")
 	})
+	if err == nil { // the files go only once the rows are gone for good
+		s.removeFiles(ctx, removed)
+	}
+	return err
 }
 
 // federateRemoval tells the community's group-aware followers that a moderator removed a

@@ -28,6 +28,8 @@ type RemotePost struct {
 	// Activity is the Create exactly as its author sent it, for the community to announce
 	// unchanged; empty for posts fetched from their origin (ancestors, announced posts).
 	Activity []byte
+	// Attachments are its files, linked to where they are and never downloaded.
+	Attachments []RemoteAttachment
 }
 
 // ReceivePost files a remote post where it belongs: a reply joins the thread of the post it
@@ -72,7 +74,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 	if parent.CommunityID == "" { // a thread of a community elsewhere, which announces it itself
 		p := s.remotePost(rp, parent.CommunityID, parent.CommunityIRI, parent.Visibility)
 		p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-		return p, s.fileRemotePost(ctx, nil, p, nil)
+		return p, s.fileRemotePost(ctx, nil, p, nil, rp.Attachments)
 	}
 	c, err := s.store.FindCommunityByID(ctx, parent.CommunityID)
 	if err != nil {
@@ -85,7 +87,7 @@ func (s *Service) receiveReply(ctx context.Context, rp RemotePost, parent *conve
 	}
 	p := s.remotePost(rp, c.ID, s.iris.Group(c.Slug), parent.Visibility)
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	return p, s.fileRemotePost(ctx, c, p, rp.Activity)
+	return p, s.fileRemotePost(ctx, c, p, rp.Activity, rp.Attachments)
 }
 
 func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Post, error) {
@@ -109,7 +111,7 @@ func (s *Service) receiveThread(ctx context.Context, rp RemotePost) (*convene.Po
 		}
 		p := s.remotePost(rp, c.ID, s.iris.Group(c.Slug), convene.VisibilityPublic)
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
-		return p, s.fileRemotePost(ctx, c, p, rp.Activity)
+		return p, s.fileRemotePost(ctx, c, p, rp.Activity, rp.Attachments)
 	}
 	return nil, nil
 }
@@ -157,12 +159,16 @@ func truncateRunes(s string, n int) string {
 // notifies the local author it answers. The community announces the author's Create as sent
 // (FEP-1b12; group-aware followers only for replies) and boosts a new public thread by id for
 // microblogs; without the original activity, only the id. c is nil for a community elsewhere.
-func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post, activity []byte) error {
+func (s *Service) fileRemotePost(ctx context.Context, c *convene.Community, p *convene.Post, activity []byte,
+	attachments []RemoteAttachment) error {
 	group := p.CommunityIRI
 	now := s.timestamp()
 	defer s.notifyOutbox()
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.CreatePost(ctx, p); err != nil {
+			return err
+		}
+		if err := s.storeRemoteMedia(ctx, tx, p, attachments); err != nil {
 			return err
 		}
 		if err := s.notifyMentionedRemote(ctx, tx, p); err != nil {
@@ -220,6 +226,12 @@ func (s *Service) ReceivePostUpdate(ctx context.Context, rp RemotePost) error {
 		if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
 		}
+		if _, err := tx.DeletePostMedia(ctx, p.ID); err != nil {
+			return err
+		}
+		if err := s.storeRemoteMedia(ctx, tx, p, rp.Attachments); err != nil {
+			return err
+		}
 		return s.announceChange(ctx, tx, p, rp.Activity)
 	})
 }
@@ -257,6 +269,9 @@ func (s *Service) ReceivePostDelete(ctx context.Context, iri, by string, activit
 	}
 	return s.store.InTx(ctx, func(tx convene.Store) error {
 		if err := tx.TombstonePost(ctx, p.ID, s.timestamp()); err != nil {
+			return err
+		}
+		if _, err := tx.DeletePostMedia(ctx, p.ID); err != nil {
 			return err
 		}
 		return s.announceChange(ctx, tx, p, activity)
@@ -338,7 +353,7 @@ func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group
 	p := s.remotePost(rp, "", group, convene.VisibilityPublic)
 	if rp.InReplyTo == "" {
 		p.Title, p.ThreadID = remoteTitle(rp), p.ID
-		return p, s.fileRemotePost(ctx, nil, p, nil)
+		return p, s.fileRemotePost(ctx, nil, p, nil, rp.Attachments)
 	}
 	parent, err := s.store.FindPostByIRI(ctx, rp.InReplyTo)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
@@ -348,7 +363,7 @@ func (s *Service) ReceiveCommunityPost(ctx context.Context, rp RemotePost, group
 		return nil, err // a community announces only its own threads
 	}
 	p.ThreadID, p.ParentID = parent.ThreadID, parent.ID
-	return p, s.fileRemotePost(ctx, nil, p, nil)
+	return p, s.fileRemotePost(ctx, nil, p, nil, rp.Attachments)
 }
 
 // notifyMentionedRemote tells local accounts a remote post mentions, except whom it answers

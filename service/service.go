@@ -39,6 +39,8 @@ type Config struct {
 	EventBus convene.EventBus
 	// StreamsPerAccount and StreamsTotal bound live streaming subscriptions (defaults 16, 10000).
 	StreamsPerAccount, StreamsTotal int
+	// MediaFiles keeps uploads; without it, uploads are refused.
+	MediaFiles convene.MediaFiles
 }
 
 // Service runs the use-cases.
@@ -68,6 +70,12 @@ type Service struct {
 	hub       *Hub
 	bus       convene.EventBus
 	accountID accountIDCache
+	// files keeps uploads; uploadsByAccount bounds them as Mastodon does (30 in 30 minutes).
+	files            convene.MediaFiles
+	uploadsByAccount *throttle
+	// imageSlots bounds how many uploads are decoded at once: a picture at the pixel limit
+	// takes a few hundred megabytes while it is processed.
+	imageSlots chan struct{}
 }
 
 // New returns a Service for cfg.
@@ -100,6 +108,8 @@ func New(cfg Config) *Service {
 	s.remoteFollowByIP = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.remoteActorByAccount = newThrottle(remoteFollowLimit, 5*time.Minute)
 	s.resolveActor = cfg.ResolveActor
+	s.files, s.uploadsByAccount = cfg.MediaFiles, newThrottle(30, 30*time.Minute)
+	s.imageSlots = make(chan struct{}, 2)
 	s.initStreams(cfg)
 	return s
 }

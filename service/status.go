@@ -16,8 +16,9 @@ type StatusCreate struct {
 	// Visibility is Mastodon's: public and unlisted are public here, private is community
 	// only; direct messages are not something Convene has.
 	Visibility  string
-	SpoilerText string // used as the thread's title when given
-	Poll        *PollCreate
+	SpoilerText string      // used as the thread's title when given
+	MediaIDs    []string    // uploads to attach (media_ids[]); the text may then be empty
+	Poll        *PollCreate // a status has files or a poll, not both (as on Mastodon)
 	// IdempotencyKey is the client's Idempotency-Key header: the same key within an hour
 	// returns what the first request made.
 	IdempotencyKey string
@@ -65,6 +66,9 @@ func (s *Service) PostStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 }
 
 func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Post, error) {
+	if len(in.MediaIDs) > 0 && in.Poll != nil {
+		return nil, convene.Errorf(convene.EINVALID, "a status may carry files or a poll, not both")
+	}
 	visibility, err := statusVisibility(in.Visibility)
 	if err != nil {
 		return nil, err
@@ -73,7 +77,7 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 		return nil, err
 	}
 	if in.InReplyToID != "" {
-		return s.reply(ctx, in.InReplyToID, in.Text, in.Poll)
+		return s.ReplyWith(ctx, ReplyCreate{ParentID: in.InReplyToID, Body: in.Text, MediaIDs: in.MediaIDs, Poll: in.Poll})
 	}
 	slug := s.mentionedCommunity(ctx, in.Text)
 	if slug == "" {
@@ -85,7 +89,7 @@ func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 		title = remoteTitle(RemotePost{PlainText: in.Text})
 	}
 	return s.CreateThread(ctx, ThreadCreate{Community: slug, Title: truncateRunes(title, convene.MaxTitleLength),
-		Body: in.Text, Visibility: visibility, Poll: in.Poll})
+		Body: in.Text, Visibility: visibility, MediaIDs: in.MediaIDs, Poll: in.Poll})
 }
 
 // statusVisibility maps Mastodon's visibilities onto ours.

@@ -15,12 +15,13 @@ type PostView struct {
 	Boosts  int      // how many boosted it here
 	// ParentAuthor is the actor IRI of the author of the post it answers, for a reply.
 	ParentAuthor string
+	Media        []*convene.Media // its attachments, in order
 	Poll         *PollView
 }
 
-// PostViews gathers the hashtags, boost count and parent's author of each post and whether
-// the principal likes and boosted it: one query each for the whole page, and likes once per
-// thread.
+// PostViews gathers the hashtags, attachments, boost count and parent's author of each post
+// and whether the principal likes and boosted it: one query each for the whole page, and
+// likes once per thread.
 func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[string]PostView, error) {
 	views := make(map[string]PostView, len(posts))
 	if len(posts) == 0 {
@@ -42,12 +43,17 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
+	media, err := s.store.FindPostsMedia(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	polls, err := s.pollViews(ctx, posts)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range posts {
-		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Poll: polls[p.ID]}
+		views[p.ID] = PostView{Tags: tags[p.ID], Boosts: boosts[p.ID], ParentAuthor: parents[p.ParentID], Media: media[p.ID],
+			Poll: polls[p.ID]}
 	}
 	account := convene.PrincipalFrom(ctx).Account
 	if account == nil {

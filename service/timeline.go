@@ -34,6 +34,7 @@ type TimelineQuery struct {
 	Limit                 int
 	LocalOnly, RemoteOnly bool
 	ThreadsOnly           bool // no replies
+	OnlyMedia             bool // posts with attachments only
 }
 
 // HomeTimeline is the signed-in account's home: the threads, replies and events of the
@@ -97,7 +98,7 @@ func (s *Service) TagTimeline(ctx context.Context, tag string, q TimelineQuery) 
 }
 
 func timelineFilter(q TimelineQuery, home, tag string) convene.TimelineFilter {
-	return convene.TimelineFilter{Home: home, LocalOnly: q.LocalOnly, RemoteOnly: q.RemoteOnly, ThreadsOnly: q.ThreadsOnly, Tag: tag,
+	return convene.TimelineFilter{Home: home, LocalOnly: q.LocalOnly, RemoteOnly: q.RemoteOnly, ThreadsOnly: q.ThreadsOnly, OnlyMedia: q.OnlyMedia, Tag: tag,
 		MaxID: q.MaxID, SinceID: q.SinceID, MinID: q.MinID, Limit: q.Limit}
 }
 

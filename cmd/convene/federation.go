@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/db"
 	"github.com/convene-social/convene/federation"
+	"github.com/convene-social/convene/media"
 	"github.com/convene-social/convene/service"
 )
 
@@ -25,6 +27,10 @@ type fed struct {
 // The service is created here too, since it must wake the deliverer.
 func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Service, error) {
 	f := &fed{iris: federation.NewIRIs(a.cfg.Protocol, a.cfg.Domain)}
+	files, err := media.NewDisk(filepath.Join(a.cfg.DataDir, "media"))
+	if err != nil {
+		return nil, nil, err
+	}
 	svc := a.newService(d, f.iris, func() { f.deliverer.Kick() }, func(ctx context.Context, handle string) (string, error) {
 		actor, err := f.resolver.ResolveHandle(ctx, handle)
 		if err != nil {
@@ -38,6 +44,7 @@ func (a *app) newFederation(ctx context.Context, d *db.DB) (*fed, *service.Servi
 		c.ResolveActor = func(ctx context.Context, iri string) (*convene.RemoteActor, error) {
 			return f.resolver.Actor(ctx, iri)
 		}
+		c.MediaFiles = files
 	})
 	if _, _, err := svc.InstanceKeys(ctx); err != nil { // made once, before the first fetch needs them
 		return nil, nil, fmt.Errorf("instance actor keys: %w", err)

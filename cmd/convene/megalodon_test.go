@@ -20,7 +20,7 @@ var megalodonDir = filepath.Join("..", "..", "interop", "megalodon")
 // with the password grant, verifies credentials, posts into a community, reads the post back
 // from the home and public timelines, replies, follows an account, reads notifications and
 // pages through the home timeline, bookmarks and boosts, edits and reads the edit history,
-// and searches (interop/megalodon/e2e.mjs).
+// searches, and uploads an image and posts it (interop/megalodon/e2e.mjs).
 func TestMastodonClientLibraryEndToEnd(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(megalodonDir, "node_modules", "megalodon")); err != nil {
 		dbtest.Unavailable(t, "megalodon", "run `npm ci --prefix interop/megalodon` ("+err.Error()+")")

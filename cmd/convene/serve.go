@@ -69,7 +69,7 @@ func (a *app) serve(ctx context.Context) error {
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
 		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener},
-		workerFunc{"poll-sweep", pollSweeper(svc, a.log)})...)
+		workerFunc{"media-sweep", mediaSweeper(svc, a.log)}, workerFunc{"poll-sweep", pollSweeper(svc, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -196,6 +196,26 @@ func sessionSweeper(svc *service.Service, log *slog.Logger) func(context.Context
 				log.Warn("sweep expired sessions", "err", err)
 			} else if n > 0 {
 				log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// mediaSweeper deletes uploads never posted, with their files, every hour.
+func mediaSweeper(svc *service.Service, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+			if n, err := svc.SweepMedia(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("sweep unattached media", "err", err)
+			} else if n > 0 {
+				log.Info("swept unattached media", "count", n)
 			}
 		}
 	}

@@ -64,6 +64,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	api.HandleFunc("/v1/markers", a.auth("read:statuses", a.handleMarkers)).Methods(get)
 	api.HandleFunc("/v1/markers", a.auth("write:statuses", a.handleSaveMarkers)).Methods(post)
 	a.listRoutes(api)
+	a.mediaRoutes(api)
 	a.pollRoutes(api)
 	api.HandleFunc("/v1/follow_requests", a.auth("read:follows follow", a.handleFollowRequests)).Methods(get)
 	api.HandleFunc("/v1/follow_requests/{id}/authorize", a.auth("write:follows follow", a.handleDecideFollowRequest(true))).Methods(post)
@@ -217,7 +218,7 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
 		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		Poll: poll})
+		MediaIDs: mediaIDs(p), Poll: poll})
 	a.writePost(w, r, post, err)
 }
 
@@ -278,17 +279,28 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 // handleEditStatus edits a post's text (and, for a thread, its title from spoiler_text), as
 // the author may.
 func (a *API) handleEditStatus(w http.ResponseWriter, r *http.Request) {
+	descriptions := peekMediaAttributes(w, r)
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
 		return
 	}
-	edit := service.PostEdit{}
+	if descriptions == nil {
+		descriptions = formMediaAttributes(p)
+	}
+	edit := service.PostEdit{MediaDescriptions: descriptions}
 	if text, ok := p["status"]; ok && len(text) > 0 {
 		edit.Body = &text[0]
 	}
 	if title := p.Get("spoiler_text"); title != "" {
 		edit.Title = &title
+	}
+	if _, ok := p["media_ids[]"]; ok {
+		ids := mediaIDs(p)
+		edit.MediaIDs = &ids
+	} else if _, ok := p["media_ids"]; ok {
+		ids := mediaIDs(p)
+		edit.MediaIDs = &ids
 	}
 	post, err := a.svc.EditPost(r.Context(), mux.Vars(r)["id"], edit)
 	a.writePost(w, r, post, err)
@@ -372,18 +384,12 @@ func (a *API) handleUnreblog(w http.ResponseWriter, r *http.Request) {
 
 // --- timelines ---
 
-// timelineQuery reads a timeline's filters: local, remote, exclude_replies.
+// timelineQuery reads a timeline's filters: local, remote, exclude_replies, only_media.
 func timelineQuery(p Page, r *http.Request) service.TimelineQuery {
 	q := r.URL.Query()
 	flag := func(name string) bool { v := q.Get(name); return v == "true" || v == "1" }
 	return service.TimelineQuery{MaxID: p.MaxID, SinceID: p.SinceID, MinID: p.MinID, Limit: p.Limit,
-		LocalOnly: flag("local"), RemoteOnly: flag("remote"), ThreadsOnly: flag("exclude_replies")}
-}
-
-// onlyMedia: Convene stores no media, so a request for statuses with media has none.
-func onlyMedia(r *http.Request) bool {
-	v := r.URL.Query().Get("only_media")
-	return v == "true" || v == "1"
+		LocalOnly: flag("local"), RemoteOnly: flag("remote"), ThreadsOnly: flag("exclude_replies"), OnlyMedia: flag("only_media")}
 }
 
 func (a *API) writeTimeline(w http.ResponseWriter, r *http.Request, items []service.TimelineItem, err error) {
@@ -413,11 +419,7 @@ func (a *API) handleHomeTimeline(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) handlePublicTimeline(w http.ResponseWriter, r *http.Request) {
 	if p, ok := a.pageOf(w, r, 20, 40); ok {
-		var items []service.TimelineItem
-		var err error
-		if !onlyMedia(r) {
-			items, err = a.svc.PublicTimeline(r.Context(), timelineQuery(p, r))
-		}
+		items, err := a.svc.PublicTimeline(r.Context(), timelineQuery(p, r))
 		a.writeTimeline(w, r, items, err)
 	}
 }

@@ -25,8 +25,8 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request) {
 	}
 	q := timelineQuery(p, r)
 	var items []service.TimelineItem
-	// Nothing is pinned in Convene, and no status carries media.
-	if r.URL.Query().Get("pinned") != "true" && !onlyMedia(r) {
+	// Nothing is pinned in Convene.
+	if r.URL.Query().Get("pinned") != "true" {
 		items, err = a.svc.ActorTimeline(r.Context(), actor, q)
 	}
 	a.writeTimeline(w, r, items, err)

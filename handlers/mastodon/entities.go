@@ -188,17 +188,38 @@ type Tag struct {
 	URL  string `json:"url"`
 }
 
-// MediaAttachment is a file attached to a status. Convene stores no media yet, so lists of
-// these are empty; the type is here for the entity's shape.
+// MediaAttachment is a file attached to a status, or an upload about to be.
 type MediaAttachment struct {
-	ID          string          `json:"id"`
-	Type        string          `json:"type"` // image, gifv, video, audio, unknown
-	URL         *string         `json:"url"`
-	PreviewURL  *string         `json:"preview_url"`
-	RemoteURL   *string         `json:"remote_url"`
-	Description *string         `json:"description"`
-	Blurhash    *string         `json:"blurhash"`
-	Meta        json.RawMessage `json:"meta"`
+	ID          string    `json:"id"`
+	Type        string    `json:"type"` // image, gifv, video, audio, unknown
+	URL         *string   `json:"url"`
+	PreviewURL  *string   `json:"preview_url"`
+	RemoteURL   *string   `json:"remote_url"` // the file on its own server; null for ours
+	TextURL     *string   `json:"text_url"`   // always null (a retired Mastodon field)
+	Meta        MediaMeta `json:"meta"`
+	Description *string   `json:"description"`
+	Blurhash    *string   `json:"blurhash"`
+}
+
+// MediaMeta holds a file's sizes and focal point; what is unknown is left out.
+type MediaMeta struct {
+	Original *MediaSize  `json:"original,omitempty"`
+	Small    *MediaSize  `json:"small,omitempty"`
+	Focus    *MediaFocus `json:"focus,omitempty"`
+}
+
+// MediaSize is one rendition's size; Size is "WIDTHxHEIGHT" as Mastodon writes it.
+type MediaSize struct {
+	Width  int     `json:"width"`
+	Height int     `json:"height"`
+	Size   string  `json:"size"`
+	Aspect float64 `json:"aspect"`
+}
+
+// MediaFocus is the focal point clients crop around, each coordinate -1…1.
+type MediaFocus struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
 }
 
 // PreviewCard is the link preview under a status; an event's status links its page this way.

@@ -164,8 +164,8 @@ func (c Converter) instanceTitle(set convene.InstanceSettings) string {
 	return c.iris.Domain()
 }
 
-// configuration is Convene's real limits. Convene stores no media yet, so its limits are
-// zero (nothing accepted) rather than Mastodon's numbers; polls are what the service enforces.
+// configuration is Convene's real limits. Images only (video and audio would need
+// transcoding), so the video limits are zero; polls are what the service enforces.
 func configuration() InstanceConfig {
 	return InstanceConfig{
 		Statuses: StatusLimits{
@@ -173,8 +173,10 @@ func configuration() InstanceConfig {
 			// Convene counts a link at its full length; Mastodon's 23 is what clients expect
 			// here, and with a 20,000-character limit the difference never decides a post.
 			CharactersReservedPerURL: 23,
+			MaxMediaAttachments:      convene.MaxPostMedia,
 		},
-		MediaAttachments: MediaLimits{SupportedMIMETypes: []string{}},
+		MediaAttachments: MediaLimits{SupportedMIMETypes: append([]string{}, service.SupportedMediaTypes...),
+			ImageSizeLimit: service.ImageSizeLimit, ImageMatrixLimit: service.ImageMatrixLimit},
 		Polls: PollLimits{MaxOptions: convene.PollMaxOptions, MaxCharactersPerOption: convene.PollMaxOptionChars,
 			MinExpiration: int(convene.PollMinExpiration.Seconds()), MaxExpiration: int(convene.PollMaxExpiration.Seconds())},
 	}

@@ -153,6 +153,7 @@ func (rd *renderer) post(p *convene.Post, view service.PostView) (Status, error)
 	p.Tags = view.Tags
 	st := rd.a.conv.PostStatus(p, refs)
 	st.ReblogsCount = view.Boosts
+	st.MediaAttachments = rd.a.conv.mediaAttachments(view.Media)
 	st.Poll = PollOf(view.Poll)
 	return st, nil
 }

@@ -3,6 +3,9 @@
 // Accounts "alice" and "bob" (password "correct horse battery") and a community "surrey"
 // must exist. Every step asserts; the first failure exits 1 with what went wrong.
 import megalodon from "megalodon";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 // megalodon is CommonJS: its generator is the module's default export.
 const generator = megalodon.default ?? megalodon;
@@ -106,4 +109,20 @@ const again = await bob.votePoll(asked.poll.id, [0]).then(() => null, (err) => e
 check(again && again.response && again.response.status === 422, "a second vote is refused", again && again.response && again.response.status);
 const shown = (await bob.getStatus(asked.id)).data;
 check(shown.poll && shown.poll.own_votes.length === 1 && shown.poll.votes_count === 1, "the status carries bob's vote", shown.poll);
+
+// A picture, the way a composer sends one: uploaded first (multipart), described, then
+// attached by id. megalodon streams the file from disk, as apps on Node do.
+const pngFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "convene-e2e-")), "dot.png");
+fs.writeFileSync(pngFile, Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64"));
+const uploaded = (await alice.uploadMedia(fs.createReadStream(pngFile), { description: "A dot" })).data;
+check(uploaded.id && uploaded.type === "image" && uploaded.url && uploaded.description === "A dot", "uploaded an image", uploaded);
+const described = (await alice.updateMedia(uploaded.id, { description: "A single dot" })).data;
+check(described.description === "A single dot", "described the upload", described);
+const pictured = (await alice.postStatus("@surrey Look at this", { media_ids: [uploaded.id] })).data;
+check(pictured.media_attachments.length === 1 && pictured.media_attachments[0].id === uploaded.id,
+  "posted with the image attached", pictured.media_attachments);
+const file = await fetch(pictured.media_attachments[0].url.replace(/^https?:\/\/[^/]+/, base));
+check(file.status === 200 && file.headers.get("content-type") === "image/png", "the image is served",
+  [file.status, file.headers.get("content-type")]);
 console.log("all ok");

@@ -1,0 +1,136 @@
+package mastodon
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/service"
+)
+
+// mediaRoutes mounts uploads. Mastodon asks write:media of all of them, reads included.
+func (a *API) mediaRoutes(api *mux.Router) {
+	api.HandleFunc("/v2/media", a.auth("write:media", a.handleUploadMedia)).Methods(http.MethodPost)
+	api.HandleFunc("/v1/media", a.auth("write:media", a.handleUploadMedia)).Methods(http.MethodPost)
+	api.HandleFunc("/v1/media/{id}", a.auth("write:media", a.handleMedia)).Methods(http.MethodGet)
+	api.HandleFunc("/v1/media/{id}", a.auth("write:media", a.handleUpdateMedia)).Methods(http.MethodPut)
+}
+
+// maxUploadBody bounds an upload request: the largest file we accept plus room for the
+// form's other fields and boundaries. It is enforced before any of the body is parsed.
+const maxUploadBody = service.ImageSizeLimit + 64<<10
+
+// uploadMemory is how much of a multipart body is held in memory; the rest of a file waits
+// in a temporary file until the request ends.
+const uploadMemory = 1 << 20
+
+// handleUploadMedia takes a multipart upload (file, description, focus) and answers 200
+// with the finished attachment: images are processed at once, so url is already set and
+// apps need not poll (Mastodon answers 202 only while a file is still processing).
+func (a *API) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			a.Error(w, r, convene.Errorf(convene.EINVALID, "the file is larger than %d MB", service.ImageSizeLimit>>20))
+			return
+		}
+		a.Error(w, r, convene.Errorf(convene.EINVALID, "send the file as multipart/form-data, in a field named file"))
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		a.Error(w, r, convene.Errorf(convene.EINVALID, "the form has no file (a field named file)"))
+		return
+	}
+	defer f.Close()
+	m, err := a.svc.UploadMedia(r.Context(), service.MediaUpload{File: f, Description: r.FormValue("description"),
+		Focus: r.FormValue("focus")})
+	a.writeMedia(w, r, m, err)
+}
+
+func (a *API) writeMedia(w http.ResponseWriter, r *http.Request, m *convene.Media, err error) {
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, a.conv.MediaAttachmentOf(m))
+}
+
+// handleMedia shows one of the caller's uploads.
+func (a *API) handleMedia(w http.ResponseWriter, r *http.Request) {
+	m, err := a.svc.OwnMedia(r.Context(), mux.Vars(r)["id"])
+	a.writeMedia(w, r, m, err)
+}
+
+// handleUpdateMedia changes an upload's description or focus before it is posted.
+func (a *API) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
+	p, err := params(w, r)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	var edit service.MediaEdit
+	if v, ok := p["description"]; ok && len(v) > 0 {
+		edit.Description = &v[0]
+	}
+	if v, ok := p["focus"]; ok && len(v) > 0 {
+		edit.Focus = &v[0]
+	}
+	m, err := a.svc.UpdateMedia(r.Context(), mux.Vars(r)["id"], edit)
+	a.writeMedia(w, r, m, err)
+}
+
+// mediaIDs reads media_ids[] (or media_ids, as JSON clients send it).
+func mediaIDs(p map[string][]string) []string {
+	if ids, ok := p["media_ids[]"]; ok {
+		return ids
+	}
+	return p["media_ids"]
+}
+
+// peekMediaAttributes reads media_attributes (alt texts changed in a status edit) from a
+// JSON body, which params cannot (they are objects), and puts the body back for params.
+func peekMediaAttributes(w http.ResponseWriter, r *http.Request) map[string]string {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" || r.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(http.MaxBytesReader(w, r.Body, maxParamBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var doc struct {
+		MediaAttributes []struct {
+			ID          string  `json:"id"`
+			Description *string `json:"description"`
+		} `json:"media_attributes"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, at := range doc.MediaAttributes {
+		if at.ID != "" && at.Description != nil {
+			out[at.ID] = *at.Description
+		}
+	}
+	return out
+}
+
+// formMediaAttributes reads media_attributes[][id] and media_attributes[][description] from
+// a form, paired in order (only when every entry has both).
+func formMediaAttributes(p map[string][]string) map[string]string {
+	ids, descs := p["media_attributes[][id]"], p["media_attributes[][description]"]
+	if len(ids) == 0 || len(ids) != len(descs) {
+		return nil
+	}
+	out := make(map[string]string, len(ids))
+	for i, id := range ids {
+		out[id] = descs[i]
+	}
+	return out
+}
