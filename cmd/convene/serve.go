@@ -68,8 +68,12 @@ func (a *app) serve(ctx context.Context) error {
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
-		workerFunc{"session-sweep", sessionSweeper(svc, a.log)}, workerFunc{"stream-listener", svc.RunStreamListener},
-		workerFunc{"media-sweep", mediaSweeper(svc, a.log)}, workerFunc{"poll-sweep", pollSweeper(svc, a.log)})...)
+		workerFunc{"session-sweep", sweeper("expired sessions", time.Hour, 0, svc.DeleteExpiredSessions, a.log)},
+		workerFunc{"stream-listener", svc.RunStreamListener},
+		workerFunc{"media-sweep", sweeper("unattached media", time.Hour, 0, svc.SweepMedia, a.log)},
+		// Polls are swept every minute: it bounds how late a poll closes and how often peers
+		// hear of its votes.
+		workerFunc{"poll-sweep", sweeper("polls", time.Minute, service.PollSweepBatch, svc.SweepPolls, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -181,10 +185,11 @@ func (g *workerGroup) stop() {
 	g.wg.Wait()
 }
 
-// sessionSweeper deletes expired web sessions every hour.
-func sessionSweeper(svc *service.Service, log *slog.Logger) func(context.Context) error {
+// sweeper runs sweep every interval until ctx ends, logging what it did and what failed. A
+// sweep that returns a full batch (batch > 0) runs again at once: more are due.
+func sweeper(what string, every time.Duration, batch int, sweep func(context.Context) (int, error), log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
-		tick := time.NewTicker(time.Hour)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {
@@ -192,30 +197,16 @@ func sessionSweeper(svc *service.Service, log *slog.Logger) func(context.Context
 				return ctx.Err()
 			case <-tick.C:
 			}
-			if n, err := svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("sweep expired sessions", "err", err)
-			} else if n > 0 {
-				log.Info("swept expired sessions", "count", n)
-			}
-		}
-	}
-}
-
-// mediaSweeper deletes uploads never posted, with their files, every hour.
-func mediaSweeper(svc *service.Service, log *slog.Logger) func(context.Context) error {
-	return func(ctx context.Context) error {
-		tick := time.NewTicker(time.Hour)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-tick.C:
-			}
-			if n, err := svc.SweepMedia(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("sweep unattached media", "err", err)
-			} else if n > 0 {
-				log.Info("swept unattached media", "count", n)
+			for {
+				n, err := sweep(ctx)
+				if err != nil && ctx.Err() == nil {
+					log.Warn("sweep "+what, "err", err)
+				} else if n > 0 {
+					log.Info("swept "+what, "count", n)
+				}
+				if err != nil || batch == 0 || n < batch {
+					break
+				}
 			}
 		}
 	}
