@@ -25,12 +25,20 @@ type HomePage struct {
 
 func (*HomePage) template() string { return "home" }
 
+// FormError is the message a form page shows about the form that failed; pages embed it.
+type FormError struct {
+	Error string
+}
+
+// SetError puts a message above the form.
+func (e *FormError) SetError(msg string) { e.Error = msg }
+
 // SignInPage is the sign-in form.
 type SignInPage struct {
 	Layout
 	Login string // as typed, to fill the form again
 	Next  string // a local path to go to afterwards
-	Error string
+	FormError
 }
 
 func (*SignInPage) template() string { return "signin" }
@@ -44,7 +52,7 @@ type SignUpPage struct {
 	Username   string
 	Email      string
 	Timezone   string
-	Error      string
+	FormError
 	// Pending: the account was made and waits for a moderator's approval.
 	Pending bool
 }
@@ -177,9 +185,3 @@ type EventPage struct {
 }
 
 func (*EventPage) template() string { return "event" }
-
-// SetError puts a message above the form.
-func (p *SignInPage) SetError(msg string) { p.Error = msg }
-
-// SetError puts a message above the form.
-func (p *SignUpPage) SetError(msg string) { p.Error = msg }

@@ -20,13 +20,10 @@ type AdminSignupsPage struct {
 	Registration convene.RegistrationMode // in force
 	Older        string                   // URL of the next page, empty on the last
 	Notice       string                   // what the last action did
-	Error        string
+	FormError
 }
 
 func (*AdminSignupsPage) template() string { return "admin_signups" }
-
-// SetError puts a message above the list.
-func (p *AdminSignupsPage) SetError(msg string) { p.Error = msg }
 
 // AdminDomainsPage lists the blocked domains and has the form to block another.
 type AdminDomainsPage struct {
@@ -34,13 +31,10 @@ type AdminDomainsPage struct {
 	Hosts  []string
 	Host   string // as typed in the block form, to fill it again after an error
 	Notice string
-	Error  string
+	FormError
 }
 
 func (*AdminDomainsPage) template() string { return "admin_domains" }
-
-// SetError puts a message above the form.
-func (p *AdminDomainsPage) SetError(msg string) { p.Error = msg }
 
 // AdminSettingsPage is the form for the instance settings.
 type AdminSettingsPage struct {
@@ -52,13 +46,10 @@ type AdminSettingsPage struct {
 	Registration convene.RegistrationMode
 	Default      convene.RegistrationMode
 	Saved        bool
-	Error        string
+	FormError
 }
 
 func (*AdminSettingsPage) template() string { return "admin_settings" }
-
-// SetError puts a message above the form.
-func (p *AdminSettingsPage) SetError(msg string) { p.Error = msg }
 
 // RegistrationChoice is one radio button of the registration setting.
 type RegistrationChoice struct {

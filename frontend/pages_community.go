@@ -16,14 +16,11 @@ type CommunityForm struct {
 // NewCommunityPage is the form that creates a community.
 type NewCommunityPage struct {
 	Layout
-	Form  CommunityForm
-	Error string
+	Form CommunityForm
+	FormError
 }
 
 func (*NewCommunityPage) template() string { return "community_new" }
-
-// SetError puts a message above the form.
-func (p *NewCommunityPage) SetError(msg string) { p.Error = msg }
 
 // CommunitySettingsPage is where a community's moderators change its profile and policies,
 // its moderators and whom it follows, and decide follow requests and cross-posts.
@@ -35,8 +32,8 @@ type CommunitySettingsPage struct {
 	Form   CommunityForm
 	// Notice says what the last change did; Error what went wrong, shown in the section
 	// ErrorIn (profile, moderators, requests, cross-posts, following).
-	Notice  string
-	Error   string
+	Notice string
+	FormError
 	ErrorIn string
 	// ManageModerators: the viewer may add and remove moderators (the owner and admins).
 	ManageModerators bool
@@ -49,9 +46,6 @@ type CommunitySettingsPage struct {
 }
 
 func (*CommunitySettingsPage) template() string { return "community_settings" }
-
-// SetError puts a message in the section the failed form belongs to.
-func (p *CommunitySettingsPage) SetError(msg string) { p.Error = msg }
 
 // ModeratorView is a moderator in the settings' list.
 type ModeratorView struct {

@@ -18,13 +18,10 @@ type EventFormPage struct {
 	Form     EventForm
 	// CrossPost offers the communities the event can be shared with by a tick.
 	CrossPost []CrossPostOption
-	Error     string
+	FormError
 }
 
 func (*EventFormPage) template() string { return "event_form" }
-
-// SetError puts a message above the form.
-func (p *EventFormPage) SetError(msg string) { p.Error = msg }
 
 // Editing reports whether the form changes an existing event.
 func (p *EventFormPage) Editing() bool { return p.EventURL != "" }

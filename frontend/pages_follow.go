@@ -16,13 +16,10 @@ type FollowRemotePage struct {
 	Name    string // the community's
 	Handle  string // the community's, @slug@domain: what to search for in an app instead
 	Account string // the visitor's handle as typed, to fill the form again
-	Error   string
+	FormError
 }
 
 func (*FollowRemotePage) template() string { return "follow_remote" }
-
-// SetError puts a message above the form.
-func (p *FollowRemotePage) SetError(msg string) { p.Error = msg }
 
 // AuthorizeInteractionPage is where "Follow from Mastodon" on another server sends a member
 // of this one (our WebFinger's subscribe template): it names the actor and asks to confirm.
@@ -32,10 +29,7 @@ type AuthorizeInteractionPage struct {
 	Name   string // the actor's name, once it could be loaded
 	Handle string // @name@host
 	Done   bool   // the follow was asked for
-	Error  string
+	FormError
 }
 
 func (*AuthorizeInteractionPage) template() string { return "authorize_interaction" }
-
-// SetError puts a message above the form.
-func (p *AuthorizeInteractionPage) SetError(msg string) { p.Error = msg }

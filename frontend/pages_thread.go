@@ -105,13 +105,10 @@ type PostEditPage struct {
 	PostTitle string
 	Body      string
 	Back      string // the post on its thread page
-	Error     string
+	FormError
 }
 
 func (*PostEditPage) template() string { return "post_edit" }
-
-// SetError puts a message above the form.
-func (p *PostEditPage) SetError(msg string) { p.Error = msg }
 
 // PostDeletePage asks to confirm deleting a post.
 type PostDeletePage struct {

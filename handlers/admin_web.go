@@ -146,7 +146,7 @@ func (s *Server) handleBlockDomain(w http.ResponseWriter, r *http.Request) {
 	host := strings.TrimSpace(r.PostFormValue("host"))
 	removed, err := s.svc.BlockDomain(r.Context(), host)
 	if convene.ErrorCode(err) == convene.EINVALID {
-		s.renderDomains(w, r, http.StatusUnprocessableEntity, &frontend.AdminDomainsPage{Host: host, Error: convene.ErrorMessage(err)}, nil)
+		s.renderDomains(w, r, http.StatusUnprocessableEntity, &frontend.AdminDomainsPage{Host: host, FormError: frontend.FormError{Error: convene.ErrorMessage(err)}}, nil)
 		return
 	}
 	if err != nil {
