@@ -70,22 +70,35 @@ func processImage(r io.Reader) (*processedImage, error) {
 		return nil, convene.Errorf(convene.EINVALID, "the file is not a readable %s image", format)
 	}
 	if format == "image/jpeg" {
-		img = orient(img, jpegOrientation(data))
+		if o := jpegOrientation(data); o != 1 {
+			img = orient(img, o) // turned by re-encoding: no tag left for viewers to miss
+		} else if stripped, ok := stripJPEG(data); ok && sameJPEGSize(stripped, img) {
+			return finishImage(format, stripped, img, true)
+		}
 	}
-	return finishImage(format, data, img)
+	return finishImage(format, data, img, format == "image/gif")
 }
 
-// finishImage re-encodes the original (GIFs stay as sent: re-encoding would lose their
-// animation) and makes the preview and blurhash.
-func finishImage(format string, data []byte, img image.Image) (*processedImage, error) {
+// sameJPEGSize checks that a stripped JPEG still declares the picture that was decoded.
+func sameJPEGSize(stripped []byte, img image.Image) bool {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(stripped))
+	return err == nil && cfg.Width == img.Bounds().Dx() && cfg.Height == img.Bounds().Dy()
+}
+
+// finishImage keeps data as the original when asked (a GIF as sent: re-encoding would lose its
+// animation; a JPEG that stripJPEG cleaned), re-encodes img otherwise, and makes the preview
+// and blurhash.
+func finishImage(format string, data []byte, img image.Image, keep bool) (*processedImage, error) {
 	p := &processedImage{kind: convene.MediaImage, contentType: format}
 	b := img.Bounds()
 	p.width, p.height = b.Dx(), b.Dy()
 	var buf bytes.Buffer
 	var err error
 	switch {
-	case format == "image/gif":
+	case keep && format == "image/gif":
 		p.ext, p.original = "gif", data
+	case keep:
+		p.ext, p.original = "jpg", data
 	case format == "image/png" || (format == "image/webp" && !isOpaque(img)):
 		p.contentType, p.ext = "image/png", "png"
 		err = png.Encode(&buf, img)
