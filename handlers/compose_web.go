@@ -21,8 +21,13 @@ func (s *Server) handleJoinCommunity(w http.ResponseWriter, r *http.Request) {
 
 // handleNewThread starts a discussion in a community from its page's form.
 func (s *Server) handleNewThread(w http.ResponseWriter, r *http.Request) {
+	media, err := s.uploadFromForm(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	p, err := s.svc.CreateThread(r.Context(), service.ThreadCreate{Community: mux.Vars(r)["slug"],
-		Title: strings.TrimSpace(r.PostFormValue("title")), Body: r.PostFormValue("body"), Poll: pollForm(r)})
+		Title: strings.TrimSpace(r.PostFormValue("title")), Body: r.PostFormValue("body"), Poll: pollForm(r), MediaIDs: media})
 	if err != nil {
 		s.Error(w, r, err)
 		return

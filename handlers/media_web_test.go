@@ -70,3 +70,26 @@ func TestWebReplyCarriesAPicture(t *testing.T) {
 		t.Errorf("reply with a 17 MB file = %d, want 413", resp.StatusCode)
 	}
 }
+
+func TestWebNewThreadCarriesAPicture(t *testing.T) {
+	x := newThreadFixture(t)
+	ben := x.signIn(t, "ben")
+	_, page := ben.get("/c/surrey")
+	if !strings.Contains(page, `action="/c/surrey/threads" class="stack" enctype="multipart/form-data"`) ||
+		!strings.Contains(page, `<input type="file" id="thread-file" name="file"`) {
+		t.Fatal("the new-thread form offers no picture")
+	}
+	resp := ben.postMultipart("/c/surrey/threads", map[string]string{"csrf": ben.formSecret(page), "title": "Our hedge",
+		"body": "In May", "alt": "Hawthorn in flower"}, testPNG(t, 50, 40))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new thread with a picture = %d", resp.StatusCode)
+	}
+	if _, page := ben.get(resp.Header.Get("Location")); !strings.Contains(page, `alt="Hawthorn in flower" loading="lazy"`) {
+		t.Error("the thread's picture is not on its page")
+	}
+	// Without JavaScript or a file, the same form still starts a plain thread.
+	resp = ben.postMultipart("/c/surrey/threads", map[string]string{"csrf": ben.formSecret(page), "title": "Plain", "body": "Text"}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("new thread with an empty file field = %d", resp.StatusCode)
+	}
+}
