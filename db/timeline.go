@@ -23,10 +23,7 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	w := &where{}
 	w.add("deleted_at IS NULL")
 	if f.Home != "" {
-		// Everything in a community it belongs to (members may read its community-only
-		// posts), its own posts, and the public posts of the people it follows.
-		w.add(`(community_iri IN (`+followedBy+`) OR author_iri = ? OR (visibility = ? AND author_iri IN (`+followedBy+`)))`,
-			f.Home, f.Home, convene.VisibilityPublic, f.Home)
+		w.add(homePosts, homeArgs(f.Home)...)
 	} else {
 		w.add("visibility = ?", convene.VisibilityPublic)
 	}
@@ -69,7 +66,18 @@ func (s *store) FindTimelinePosts(ctx context.Context, f convene.TimelineFilter)
 	return list, nil
 }
 
-// FindTimelineBoosts implements convene.TimelineStore.
+// homePosts is the condition of a home timeline's posts: everything in a community it belongs
+// to (members may read its community-only posts), its own posts, and the public posts of the
+// people it follows. homeArgs gives its arguments.
+const homePosts = `(community_iri IN (` + followedBy + `) OR author_iri = ? OR (visibility = ? AND author_iri IN (` + followedBy + `)))`
+
+func homeArgs(home string) []any {
+	return []any{home, home, convene.VisibilityPublic, home}
+}
+
+// FindTimelineBoosts implements convene.TimelineStore. On a home timeline a post shows once:
+// boosts of posts the home shows anyway are left out, and of several boosts of one post only
+// the latest is kept, in SQL, so that pages stay full and paging skips nothing.
 func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter) ([]*convene.Boost, error) {
 	if len(f.BoostedBy) == 0 {
 		return nil, nil
@@ -84,6 +92,11 @@ func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter
 		standing += ` AND EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id)`
 	}
 	w.add("post_id IN ("+standing+")", convene.VisibilityPublic)
+	if f.Home != "" {
+		w.add("post_id NOT IN (SELECT id FROM posts WHERE "+homePosts+")", homeArgs(f.Home)...)
+		w.add("id IN (SELECT MAX(id) FROM boosts WHERE account_id IN ("+placeholders(len(f.BoostedBy))+") GROUP BY post_id)",
+			anys(f.BoostedBy)...)
+	}
 	var list []*convene.Boost
 	if err := s.selectContext(ctx, &list, `SELECT `+boostColumns+` FROM boosts`+idBounds(w, f.MaxID, f.SinceID, f.MinID, f.Limit),
 		w.args...); err != nil {

@@ -141,7 +141,6 @@ func (s *Service) timelineWithBoosts(ctx context.Context, f convene.TimelineFilt
 		}
 		return strings.Compare(b.ID(), a.ID())
 	})
-	items = withoutRepeatedBoosts(items)
 	items = items[:min(len(items), f.Limit)]
 	if ascending { // the page above MinID, shown newest first like every page
 		slices.Reverse(items)
@@ -174,25 +173,4 @@ func (s *Service) boostItems(ctx context.Context, f convene.TimelineFilter, boos
 		}
 	}
 	return items, nil
-}
-
-// withoutRepeatedBoosts drops the boosts of posts that the page already shows, as themselves
-// or boosted by someone else more recently, as Mastodon keeps a home timeline from repeating.
-func withoutRepeatedBoosts(items []TimelineItem) []TimelineItem {
-	shown := map[string]bool{}
-	for _, it := range items {
-		if it.Boost == nil && it.Post != nil {
-			shown[it.Post.ID] = true
-		}
-	}
-	return slices.DeleteFunc(items, func(it TimelineItem) bool {
-		if it.Boost == nil {
-			return false
-		}
-		if shown[it.Post.ID] {
-			return true
-		}
-		shown[it.Post.ID] = true
-		return false
-	})
 }

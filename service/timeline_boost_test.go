@@ -48,3 +48,55 @@ func TestHomeTimelineShowsBoostsByPeopleFollowed(t *testing.T) {
 		}
 	})
 }
+
+// TestHomeTimelinePagesThroughBoosts: boosts of posts the home shows anyway are left out
+// before the page is cut, so paging neither shortens pages nor skips a boost.
+func TestHomeTimelinePagesThroughBoosts(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers) // mia joined surrey
+		if _, err := x.svc.CreateCommunity(as(x.olga), service.CommunityCreate{Slug: "kent", Name: "Kent"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.FollowActor(as(x.mia), x.otto.ID); err != nil {
+			t.Fatal(err)
+		}
+		thread := func(slug, title string) *convene.Post {
+			p, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: slug, Title: title, Body: "B"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		boost := func(p *convene.Post) string {
+			b, _, err := x.svc.Boost(as(x.otto), p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.ID
+		}
+		elsewhere := thread("kent", "X") // not in mia's home but for otto's boost
+		p1, p2, p3 := thread("surrey", "P1"), thread("surrey", "P2"), thread("surrey", "P3")
+		boostX := boost(elsewhere)
+		p4 := thread("surrey", "P4")
+		boost(p3)
+		boost(p4)
+
+		var got []string
+		for maxID := ""; ; {
+			page, err := x.svc.HomeTimeline(as(x.mia), service.TimelineQuery{MaxID: maxID, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, it := range page {
+				got = append(got, it.ID())
+			}
+			maxID = page[len(page)-1].ID()
+		}
+		if !sameIDs(got, p4.ID, boostX, p3.ID, p2.ID, p1.ID) {
+			t.Errorf("mia's home, two at a time = %v; want P4, otto's boost of X, P3, P2, P1", got)
+		}
+	})
+}
