@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/convene-social/convene"
 )
 
@@ -152,17 +154,13 @@ func (s *store) DeleteUnattachedMedia(ctx context.Context, before time.Time, lim
 	return removed, err
 }
 
-// deleteMedia deletes the rows w selects and returns them; t is in a transaction.
+// deleteMedia deletes the rows w selects and returns them, in one statement: rows a
+// concurrent attach took meanwhile no longer match, so their files are not removed.
 func (t *store) deleteMedia(ctx context.Context, w *where) ([]*convene.Media, error) {
 	var list []*convene.Media
-	if err := t.selectContext(ctx, &list, `SELECT `+mediaColumns+` FROM media`+w.String(), w.args...); err != nil {
-		return nil, fmt.Errorf("find media to delete: %w", err)
-	}
-	if len(list) == 0 {
-		return nil, nil
-	}
-	if _, err := t.execContext(ctx, `DELETE FROM media`+w.String(), w.args...); err != nil {
-		return nil, fmt.Errorf("delete media: %w", err)
+	if err := sqlx.SelectContext(ctx, t.writer(), &list, t.rebind(`DELETE FROM media`+w.String()+` RETURNING `+mediaColumns),
+		w.args...); err != nil {
+		return nil, fmt.Errorf("delete media: %w", translate(err))
 	}
 	for _, m := range list {
 		m.CreatedAt = utc(m.CreatedAt)

@@ -187,9 +187,13 @@ func (s *store) FindPollVoters(ctx context.Context, postID string) ([]string, er
 // their counts.
 func (s *store) SetPollTallies(ctx context.Context, postID string, t convene.PollTallies) error {
 	return s.inTx(ctx, func(tx *store) error {
-		if _, err := tx.execContext(ctx, `UPDATE polls SET voters_count = ?, closed = ?, expires_at = COALESCE(?, expires_at)
-			WHERE post_id = ? AND NOT local`, t.VotersCount, t.Closed, t.ExpiresAt, postID); err != nil {
+		n, err := tx.execContext(ctx, `UPDATE polls SET voters_count = ?, closed = ?, expires_at = COALESCE(?, expires_at)
+			WHERE post_id = ? AND NOT local`, t.VotersCount, t.Closed, t.ExpiresAt, postID)
+		if err != nil {
 			return fmt.Errorf("set poll tallies: %w", err)
+		}
+		if n == 0 {
+			return nil // not a remote poll: ours count their own votes
 		}
 		for i, n := range t.Counts {
 			if _, err := tx.execContext(ctx, `UPDATE poll_options SET votes_count = ? WHERE post_id = ? AND position = ?`,

@@ -195,3 +195,23 @@ func TestMediaRefusedWithoutStorageOrAccount(t *testing.T) {
 	_, err = svc.UploadMedia(context.Background(), service.MediaUpload{File: bytes.NewReader(pngBytes(t))})
 	wantCode(t, err, convene.EUNAUTHORIZED)
 }
+
+// TestFilesOrPollNotBoth: Mastodon apps expect a post to carry one or the other, whichever
+// way it is made.
+func TestFilesOrPollNotBoth(t *testing.T) {
+	w := newMediaWorld(t, dbtest.OpenSQLite(t))
+	poll := &service.PollCreate{Options: []string{"Yes", "No"}, ExpiresIn: 3600}
+	_, err := w.svc.CreateThread(as(w.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "B",
+		MediaIDs: []string{w.upload(t, w.mia).ID}, Poll: poll})
+	wantCode(t, err, convene.EINVALID)
+	withPoll, err := w.svc.CreateThread(as(w.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "B", Poll: poll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.ReplyWith(as(w.mia), service.ReplyCreate{ParentID: withPoll.ID, Body: "R",
+		MediaIDs: []string{w.upload(t, w.mia).ID}, Poll: poll})
+	wantCode(t, err, convene.EINVALID)
+	files := []string{w.upload(t, w.mia).ID}
+	_, err = w.svc.EditPost(as(w.mia), withPoll.ID, service.PostEdit{MediaIDs: &files})
+	wantCode(t, err, convene.EINVALID)
+}

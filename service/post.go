@@ -22,6 +22,9 @@ type ThreadCreate struct {
 // The thread and its federation (the author's Create, the community's Announces) are written
 // in one transaction.
 func (s *Service) CreateThread(ctx context.Context, in ThreadCreate) (*convene.Post, error) {
+	if err := filesOrPoll(in.MediaIDs, in.Poll); err != nil {
+		return nil, err
+	}
 	author, err := s.postingAccount(ctx)
 	if err != nil {
 		return nil, err
@@ -64,6 +67,9 @@ func (s *Service) Reply(ctx context.Context, parentID, body string) (*convene.Po
 
 // ReplyWith is Reply with attachments.
 func (s *Service) ReplyWith(ctx context.Context, in ReplyCreate) (*convene.Post, error) {
+	if err := filesOrPoll(in.MediaIDs, in.Poll); err != nil {
+		return nil, err
+	}
 	parentID := in.ParentID
 	author, err := s.postingAccount(ctx)
 	if err != nil {
@@ -279,6 +285,13 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 	if edit.MediaIDs != nil {
 		if err := s.checkAttachable(ctx, convene.PrincipalFrom(ctx).Account, p.ID, *edit.MediaIDs); err != nil {
 			return nil, err
+		}
+		if len(*edit.MediaIDs) > 0 {
+			if _, err := s.store.FindPoll(ctx, p.ID); err == nil {
+				return nil, filesOrPoll(*edit.MediaIDs, &PollCreate{})
+			} else if convene.ErrorCode(err) != convene.ENOTFOUND {
+				return nil, err
+			}
 		}
 	}
 	if err := checkDescriptions(edit.MediaDescriptions); err != nil {

@@ -66,8 +66,8 @@ func (s *Service) PostStatus(ctx context.Context, in StatusCreate) (*convene.Pos
 }
 
 func (s *Service) postStatus(ctx context.Context, in StatusCreate) (*convene.Post, error) {
-	if len(in.MediaIDs) > 0 && in.Poll != nil {
-		return nil, convene.Errorf(convene.EINVALID, "a status may carry files or a poll, not both")
+	if err := filesOrPoll(in.MediaIDs, in.Poll); err != nil {
+		return nil, err
 	}
 	visibility, err := statusVisibility(in.Visibility)
 	if err != nil {
@@ -118,4 +118,12 @@ func (s *Service) mentionedCommunity(ctx context.Context, text string) string {
 		}
 	}
 	return ""
+}
+
+// filesOrPoll is Mastodon's rule, which apps expect: a post carries files or a poll, not both.
+func filesOrPoll(media []string, poll *PollCreate) error {
+	if len(media) > 0 && poll != nil {
+		return convene.Errorf(convene.EINVALID, "a post may carry files or a poll, not both")
+	}
+	return nil
 }
