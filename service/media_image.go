@@ -76,7 +76,13 @@ func processImage(r io.Reader) (*processedImage, error) {
 			return finishImage(format, stripped, img, true)
 		}
 	}
-	return finishImage(format, data, img, format == "image/gif")
+	if format == "image/gif" {
+		if data, err = cleanGIF(data); err != nil {
+			return nil, err
+		}
+		return finishImage(format, data, img, true)
+	}
+	return finishImage(format, data, img, false)
 }
 
 // sameJPEGSize checks that a stripped JPEG still declares the picture that was decoded.
