@@ -104,6 +104,12 @@ func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if limit > maxFormBody && sessionFrom(r.Context()) == nil {
+			// Only the signed-in post files: a visitor's upload is refused before it is
+			// spooled to disk.
+			s.renderError(w, r, http.StatusUnauthorized, "Sign in to post.")
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		// Read the form now: a body over the limit must say so, not look like a stale form.
 		if err := r.ParseMultipartForm(formMemory); err != nil {
