@@ -183,8 +183,17 @@ func (s *store) keepRevision(ctx context.Context, p *convene.Post) error {
 	if err != nil {
 		return fmt.Errorf("keep post revision: %w", err)
 	}
+	_, err = s.execContext(ctx, `DELETE FROM post_revisions WHERE post_id = ? AND id NOT IN
+		(SELECT id FROM post_revisions WHERE post_id = ? ORDER BY id DESC LIMIT `+strconv.Itoa(maxPostRevisions)+`)`, p.ID, p.ID)
+	if err != nil {
+		return fmt.Errorf("trim post revisions: %w", err)
+	}
 	return nil
 }
+
+// maxPostRevisions bounds the versions kept of a post: a peer sending edit after edit must
+// not grow them, or its history, without end.
+const maxPostRevisions = 50
 
 // FindPostRevisions implements convene.PostStore.
 func (s *store) FindPostRevisions(ctx context.Context, postID string) ([]convene.PostRevision, error) {

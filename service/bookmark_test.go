@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/convene-social/convene"
@@ -73,4 +75,23 @@ func TestVisiblePostsKeepsWhatThePrincipalMaySee(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestEditHistoryKeepsTheLatestFiftyVersions(t *testing.T) {
+	x := newDiscussion(t, dbtest.OpenSQLite(t), convene.PostingMembers)
+	thread, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "T", Body: "version 0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 55; i++ {
+		body := fmt.Sprintf("version %d", i)
+		if _, err := x.svc.EditPost(as(x.mia), thread.ID, service.PostEdit{Body: &body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, history, err := x.svc.PostHistory(as(x.mia), thread.ID)
+	if err != nil || len(history) != 51 || !strings.Contains(history[0].Content, "version 5") ||
+		!strings.Contains(history[50].Content, "version 55") {
+		t.Fatalf("history = %d versions (%v), from %q", len(history), err, history[0].Content)
+	}
 }
