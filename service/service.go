@@ -70,6 +70,7 @@ type Service struct {
 	hub       *Hub
 	bus       convene.EventBus
 	accountID accountIDCache
+	tagTrends tagTrendCache
 	// files keeps uploads; uploadsByAccount bounds them as Mastodon does (30 in 30 minutes).
 	files            convene.MediaFiles
 	uploadsByAccount *throttle

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -28,9 +29,42 @@ type TagDay struct {
 	Accounts int
 }
 
+// tagTrendTTL is how long a ranking of hashtags is served before it is counted again: trends
+// are public and unauthenticated, and counting reads a week of posts.
+const tagTrendTTL = time.Minute
+
+// tagTrendCache keeps the latest ranking of hashtags.
+type tagTrendCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	ranked []TagTrend
+}
+
 // TrendingTags ranks the hashtags of public posts this week by how many people used them,
-// then how often.
+// then how often; the ranking is counted at most once a minute.
 func (s *Service) TrendingTags(ctx context.Context, limit, offset int) ([]TagTrend, error) {
+	c := &s.tagTrends
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now := s.timestamp(); c.ranked == nil || now.Sub(c.at) >= tagTrendTTL || now.Before(c.at) {
+		ranked, err := s.rankTags(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.at, c.ranked = now, ranked
+	}
+	out := []TagTrend{}
+	for _, t := range c.ranked[min(max(offset, 0), len(c.ranked)):] {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// rankTags counts this week's hashtags.
+func (s *Service) rankTags(ctx context.Context) ([]TagTrend, error) {
 	today := s.timestamp().UTC().Truncate(24 * time.Hour)
 	since := today.AddDate(0, 0, -(trendWindow - 1))
 	uses, err := s.store.FindTagUses(ctx, since, maxTagUsesCounted)
@@ -76,12 +110,9 @@ func (s *Service) TrendingTags(ctx context.Context, limit, offset int) ([]TagTre
 	slices.SortFunc(list, func(a, b *tally) int {
 		return cmp.Or(cmp.Compare(len(b.people), len(a.people)), cmp.Compare(uses7(b), uses7(a)), cmp.Compare(a.trend.Tag, b.trend.Tag))
 	})
-	out := []TagTrend{}
-	for _, t := range list[min(max(offset, 0), len(list)):] {
-		if len(out) == limit {
-			break
-		}
-		out = append(out, t.trend)
+	out := make([]TagTrend, len(list))
+	for i, t := range list {
+		out[i] = t.trend
 	}
 	return out, nil
 }

@@ -40,6 +40,12 @@ func TestTrendsCountPeopleThenUses(t *testing.T) {
 			t.Errorf("from the second = %+v", next)
 		}
 
+		// The ranking is counted at most once a minute: a new hashtag waits for the next count.
+		post(x.olga, "#fresh", convene.VisibilityPublic)
+		if again, _ := x.svc.TrendingTags(as(nil), 10, 0); len(again) != 2 {
+			t.Errorf("within the minute = %+v, want the ranking as counted", again)
+		}
+
 		if posts, err := x.svc.TrendingPosts(as(nil), 10, 0); err != nil || len(posts) != 0 {
 			t.Errorf("trending posts before anyone liked one = %+v, %v", posts, err)
 		}
