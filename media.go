@@ -67,6 +67,9 @@ type MediaStore interface {
 	SetPostMedia(ctx context.Context, postID, accountID string, ids []string) ([]*Media, error)
 	// DeletePostMedia deletes all of a post's attachments and returns them.
 	DeletePostMedia(ctx context.Context, postID string) ([]*Media, error)
+	// DetachPostMedia makes a post's local uploads unattached again, as if uploaded at at, so
+	// that their owner may attach them to another post before the sweep takes them.
+	DetachPostMedia(ctx context.Context, postID string, at time.Time) error
 	// DeleteUnattachedMedia deletes uploads never attached and made before the given time, at
 	// most limit, and returns them.
 	DeleteUnattachedMedia(ctx context.Context, before time.Time, limit int) ([]*Media, error)

@@ -133,6 +133,15 @@ func (s *store) DeletePostMedia(ctx context.Context, postID string) ([]*convene.
 	return removed, err
 }
 
+// DetachPostMedia implements convene.MediaStore.
+func (s *store) DetachPostMedia(ctx context.Context, postID string, at time.Time) error {
+	if _, err := s.execContext(ctx, `UPDATE media SET post_id = NULL, position = 0, created_at = ?
+		WHERE post_id = ? AND remote_url = '' AND account_id IS NOT NULL`, at.UTC(), postID); err != nil {
+		return fmt.Errorf("detach post media: %w", err)
+	}
+	return nil
+}
+
 // DeleteUnattachedMedia implements convene.MediaStore.
 func (s *store) DeleteUnattachedMedia(ctx context.Context, before time.Time, limit int) ([]*convene.Media, error) {
 	var removed []*convene.Media

@@ -258,3 +258,34 @@ func TestThreadPageAndAPIShowAttachmentsLocalAndRemote(t *testing.T) {
 		}
 	}
 }
+
+// TestClientAPIDeleteAndRedraftKeepsTheFiles: an app deletes a status and posts it again with
+// the same media_ids, as Mastodon apps' "delete and redraft" does; delete_media=true instead
+// removes the files at once.
+func TestClientAPIDeleteAndRedraftKeepsTheFiles(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice := w.b, w.alice
+	ct, body := uploadForm(t, "hedge.png", "image/png", testPNG(t, 40, 30))
+	_, m := b.upload("/api/v2/media", alice, ct, body)
+	id, file := m["id"].(string), localPath(t, m["url"])
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Our hedge","media_ids":["`+id+`"]}`, alice)
+	status := obj(v)["id"].(string)
+
+	resp, v := b.apiJSON("DELETE", "/api/v1/statuses/"+status, "", alice)
+	if resp.StatusCode != 200 || len(arr(obj(v)["media_attachments"])) != 1 || obj(v)["text"] == nil {
+		t.Fatalf("delete = %d %v", resp.StatusCode, v)
+	}
+	resp, v = b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Our hedge, again","media_ids":["`+id+`"]}`, alice)
+	if resp.StatusCode != 200 || len(arr(obj(v)["media_attachments"])) != 1 {
+		t.Fatalf("redraft with the same file = %d %v", resp.StatusCode, v)
+	}
+	if r, _ := b.get(file); r.StatusCode != 200 {
+		t.Errorf("the redraft's file = %d", r.StatusCode)
+	}
+	if resp, _ := b.apiJSON("DELETE", "/api/v1/statuses/"+obj(v)["id"].(string)+"?delete_media=true", "", alice); resp.StatusCode != 200 {
+		t.Fatalf("delete with its media = %d", resp.StatusCode)
+	}
+	if r, _ := b.get(file); r.StatusCode != 404 {
+		t.Errorf("the file after delete_media = %d, want 404", r.StatusCode)
+	}
+}

@@ -170,7 +170,8 @@ func (s *Server) handleDeletePost(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.svc.DeletePost(ctx, p.ID); err != nil {
+	// The web has no delete-and-redraft: the post's files go with it.
+	if err := s.svc.DeletePostAndMedia(ctx, p.ID); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -139,13 +139,43 @@ func TestMediaAttachRules(t *testing.T) {
 			t.Error("a file dropped by the edit is still stored")
 		}
 
-		// Deleting the post deletes its files.
+		// Its author deleting the post leaves its files unattached for a redraft, as Mastodon
+		// does; a redraft takes them, and what it does not take the sweep removes a day later.
 		kept, _ := w.svc.OwnMedia(as(w.mia), mine[1])
+		other, _ := w.svc.OwnMedia(as(w.mia), mine[2])
 		if err := w.svc.DeletePost(as(w.mia), p.ID); err != nil {
 			t.Fatal(err)
 		}
+		redraft, err := w.svc.CreateThread(as(w.mia), service.ThreadCreate{Community: "surrey", Title: "Hedges again", MediaIDs: []string{mine[1]}})
+		if err != nil {
+			t.Fatalf("a redraft with the deleted post's file: %v", err)
+		}
+		*w.clock = w.clock.Add(25 * time.Hour)
+		if _, err := w.svc.SweepMedia(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !w.fileExists(t, kept.FileKey) || w.fileExists(t, other.FileKey) {
+			t.Error("after the sweep, the redraft's file should stay and the file left behind should go")
+		}
+
+		// Deleting with its files (the web, or delete_media) removes them at once.
+		if err := w.svc.DeletePostAndMedia(as(w.mia), redraft.ID); err != nil {
+			t.Fatal(err)
+		}
 		if w.fileExists(t, kept.FileKey) {
-			t.Error("a deleted post's file is still served")
+			t.Error("a post deleted with its files still has them stored")
+		}
+		// A moderator's deletion leaves the author nothing to redraft: the files go at once.
+		last := w.upload(t, w.mia)
+		removed, err := w.svc.CreateThread(as(w.mia), service.ThreadCreate{Community: "surrey", Title: "Off topic", MediaIDs: []string{last.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.DeletePost(as(w.olga), removed.ID); err != nil {
+			t.Fatal(err)
+		}
+		if w.fileExists(t, last.FileKey) {
+			t.Error("a post a moderator removed still has its files stored")
 		}
 	})
 }

@@ -323,8 +323,20 @@ func (s *Service) EditPost(ctx context.Context, id string, edit PostEdit) (*conv
 }
 
 // DeletePost turns a post into a tombstone: its author or the community's moderators may.
-// Replies to it stay, under a deleted parent, as on Lemmy and Mastodon.
+// Replies to it stay, under a deleted parent, as on Lemmy and Mastodon. When its author
+// deletes it, its files wait a day, unattached, as Mastodon keeps them, so that an app's
+// delete-and-redraft can attach them again; a moderator's deletion removes them at once.
 func (s *Service) DeletePost(ctx context.Context, id string) error {
+	return s.deletePost(ctx, id, true)
+}
+
+// DeletePostAndMedia deletes a post as DeletePost does, and its files at once, whoever
+// deletes it (the API's delete_media).
+func (s *Service) DeletePostAndMedia(ctx context.Context, id string) error {
+	return s.deletePost(ctx, id, false)
+}
+
+func (s *Service) deletePost(ctx context.Context, id string, keepAuthorsFiles bool) error {
 	p, c, err := s.visiblePost(ctx, id)
 	if err != nil {
 		return err
@@ -347,7 +359,12 @@ func (s *Service) DeletePost(ctx context.Context, id string) error {
 		if err := tx.TombstonePost(ctx, p.ID, now); err != nil {
 			return err
 		}
-		if removed, err = tx.DeletePostMedia(ctx, p.ID); err != nil {
+		if keepAuthorsFiles && pr.Account != nil && pr.Account.ID == p.AccountID {
+			err = tx.DetachPostMedia(ctx, p.ID, now)
+		} else {
+			removed, err = tx.DeletePostMedia(ctx, p.ID)
+		}
+		if err != nil {
 			return err
 		}
 		p.DeletedAt = &now

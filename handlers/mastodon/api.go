@@ -267,7 +267,12 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	if err := a.svc.DeletePost(ctx, id); err != nil {
+	// The author's files wait a day for a redraft, unless the app asks them gone now.
+	del := a.svc.DeletePost
+	if v := r.URL.Query().Get("delete_media"); v == "true" || v == "1" {
+		del = a.svc.DeletePostAndMedia
+	}
+	if err := del(ctx, id); err != nil {
 		a.Error(w, r, err)
 		return
 	}

@@ -1,6 +1,7 @@
 -- Files attached to posts: a local upload (owner set, files kept under file_key and
 -- small_key) or a remote attachment we only link to (remote_url). post_id stays NULL until
--- the upload is attached; unattached uploads are swept after a day.
+-- the upload is attached; unattached uploads are swept a day after created_at, which a
+-- post's deletion by its author sets anew (its files wait a day for a redraft).
 CREATE TABLE media (
 	id TEXT PRIMARY KEY,
 	account_id TEXT REFERENCES accounts (id) ON DELETE CASCADE,
