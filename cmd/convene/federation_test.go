@@ -94,7 +94,11 @@ func TestQueuedDeliveriesSurviveKillingTheSender(t *testing.T) {
 	b.Kill()
 	b.Start()
 	listsEventually(t, a.URL("/c/surrey/followers"), b.URL("/u/bob"))
-	listsEventually(t, b.URL("/u/bob/following"), a.URL("/c/surrey"))
+	// If the first B delivered the Follow before it was killed, A's Accept may have found B
+	// down; it is then retried after 15 s (Mastodon's first backoff), so this waits longer.
+	eventually(t, 60*time.Second, "surrey in bob's following", func() bool {
+		return slices.Contains(collectionItems(t, b.URL("/u/bob/following")), a.URL("/c/surrey"))
+	})
 	b.Stop()
 	a.Stop()
 }
