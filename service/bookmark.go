@@ -91,36 +91,3 @@ func (s *Service) Bookmarked(ctx context.Context, ids []string) (map[string]bool
 	}
 	return out, nil
 }
-
-// FindStatus finds the post, event or boost with this id that the principal may see:
-// Mastodon apps know all three as statuses.
-func (s *Service) FindStatus(ctx context.Context, id string) (TimelineItem, error) {
-	p, err := s.FindPost(ctx, id)
-	if err == nil {
-		return TimelineItem{Post: p}, nil
-	}
-	if convene.ErrorCode(err) != convene.ENOTFOUND {
-		return TimelineItem{}, err
-	}
-	if e, err := s.FindEvent(ctx, id); convene.ErrorCode(err) != convene.ENOTFOUND {
-		return TimelineItem{Event: e}, err
-	}
-	return s.findBoost(ctx, id)
-}
-
-// findBoost finds a boost, by a local account, of a post the principal may see.
-func (s *Service) findBoost(ctx context.Context, id string) (TimelineItem, error) {
-	b, err := s.store.FindBoostByID(ctx, id)
-	if err != nil {
-		return TimelineItem{}, err
-	}
-	p, err := s.FindPost(ctx, b.PostID)
-	if err != nil {
-		return TimelineItem{}, err
-	}
-	booster, err := s.store.FindAccountByID(ctx, b.AccountID)
-	if err != nil {
-		return TimelineItem{}, err
-	}
-	return TimelineItem{Post: p, Boost: b, Booster: s.iris.Person(booster.Username)}, nil
-}

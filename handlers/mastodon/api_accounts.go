@@ -2,9 +2,7 @@ package mastodon
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -131,15 +129,15 @@ func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
 
 // searchQuery reads a search's parameters: q, type, resolve, limit (default 20, at most 40)
 // and offset.
-func searchQuery(q url.Values, kind string) service.SearchQuery {
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	offset, _ := strconv.Atoi(q.Get("offset"))
+func searchQuery(r *http.Request, kind string) service.SearchQuery {
+	q := r.URL.Query()
+	limit, offset := limitOffset(r, 20, 40)
 	return service.SearchQuery{Q: q.Get("q"), Type: kind, Resolve: q.Get("resolve") == "true", Limit: limit, Offset: offset}
 }
 
 // handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.
 func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
-	found, err := a.svc.Search(r.Context(), searchQuery(r.URL.Query(), "accounts"))
+	found, err := a.svc.Search(r.Context(), searchQuery(r, "accounts"))
 	if err != nil {
 		a.Error(w, r, err)
 		return
@@ -151,7 +149,7 @@ func (a *API) handleAccountSearch(w http.ResponseWriter, r *http.Request) {
 // handle up elsewhere), statuses by URL or text, hashtags in use.
 func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	found, err := a.svc.Search(r.Context(), searchQuery(q, q.Get("type")))
+	found, err := a.svc.Search(r.Context(), searchQuery(r, q.Get("type")))
 	if err != nil {
 		a.Error(w, r, err)
 		return

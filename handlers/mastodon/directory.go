@@ -2,7 +2,6 @@ package mastodon
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/convene-social/convene/service"
 	"github.com/gorilla/mux"
@@ -18,27 +17,24 @@ type Suggestion struct {
 // handleDirectory serves GET /api/v1/directory: this instance's people and communities,
 // order=active (by latest post, the default) or new; limit (40, at most 80) and offset.
 func (a *API) handleDirectory(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	if limit <= 0 {
-		limit = 40
-	}
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	actors, err := a.svc.Directory(r.Context(), service.DirectoryQuery{Active: q.Get("order") != "new",
-		Limit: min(limit, 80), Offset: max(offset, 0)})
+	limit, offset := limitOffset(r, 40, 80)
+	actors, err := a.svc.Directory(r.Context(), service.DirectoryQuery{Active: r.URL.Query().Get("order") != "new",
+		Limit: limit, Offset: offset})
 	a.writeActors(w, r, actors, err)
 }
 
 // handleSuggestions serves GET /api/v1/suggestions: communities here to join.
 func (a *API) handleSuggestions(w http.ResponseWriter, r *http.Request) {
-	actors, err := a.svc.Suggestions(r.Context(), suggestionLimit(r))
+	limit, _ := limitOffset(r, 40, 40)
+	actors, err := a.svc.Suggestions(r.Context(), limit)
 	a.writeActors(w, r, actors, err)
 }
 
 // handleSuggestionsV2 serves GET /api/v2/suggestions: the same, each with why it is there
 // (the communities where most happens).
 func (a *API) handleSuggestionsV2(w http.ResponseWriter, r *http.Request) {
-	actors, err := a.svc.Suggestions(r.Context(), suggestionLimit(r))
+	limit, _ := limitOffset(r, 40, 40)
+	actors, err := a.svc.Suggestions(r.Context(), limit)
 	if err != nil {
 		a.Error(w, r, err)
 		return
@@ -53,14 +49,6 @@ func (a *API) handleSuggestionsV2(w http.ResponseWriter, r *http.Request) {
 		out[i] = Suggestion{Source: "global", Sources: []string{"most_interactions"}, Account: acc}
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
-}
-
-// suggestionLimit reads limit: 40 unless asked for fewer.
-func suggestionLimit(r *http.Request) int {
-	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 {
-		return min(n, 40)
-	}
-	return 40
 }
 
 func (a *API) writeActors(w http.ResponseWriter, r *http.Request, actors []service.Actor, err error) {

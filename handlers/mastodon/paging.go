@@ -67,3 +67,15 @@ func SetLinkHeader(w http.ResponseWriter, r *http.Request, base string, ids []st
 		link("min_id", ids[0], "prev"),
 	}, ", "))
 }
+
+// limitOffset reads limit (def when absent or not a positive number, at most most) and
+// offset, for the ranked lists that page by offset (search, directory, trends, suggestions).
+func limitOffset(r *http.Request, def, most int) (int, int) {
+	q := r.URL.Query()
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = def
+	}
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	return min(limit, most), max(offset, 0)
+}

@@ -33,17 +33,6 @@ func (c Converter) TrendTagOf(t service.TagTrend) TrendTag {
 	return out
 }
 
-// limitOffset reads limit (def when absent, at most most) and offset.
-func limitOffset(r *http.Request, def, most int) (int, int) {
-	q := r.URL.Query()
-	limit, err := strconv.Atoi(q.Get("limit"))
-	if err != nil || limit <= 0 {
-		limit = def
-	}
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	return min(limit, most), max(offset, 0)
-}
-
 // handleTrendingTags serves GET /api/v1/trends/tags: this week's hashtags by how many people
 // used them.
 func (a *API) handleTrendingTags(w http.ResponseWriter, r *http.Request) {
