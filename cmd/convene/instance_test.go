@@ -4,6 +4,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,15 +20,34 @@ type instance struct {
 	srv    *server
 }
 
-// freePort returns a loopback port that was free a moment ago; the server binds it at once.
+// handedOut holds the ports freePort has returned in this test process. The kernel may offer a
+// port again once its listener is closed, and two instances given the same one each take the
+// other for themselves (CI once saw B refuse to follow "a local actor" on A).
+var handedOut = struct {
+	sync.Mutex
+	ports map[string]bool
+}{ports: map[string]bool{}}
+
+// freePort returns a loopback port that was free a moment ago and that it has not returned
+// before; the server binds it at once.
 func freePort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		if !handedOut.ports[addr] {
+			handedOut.ports[addr] = true
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("the kernel offered only ports already handed out")
+	return ""
 }
 
 // newInstance prepares (but does not start) an instance; extra settings override the defaults.
