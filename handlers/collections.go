@@ -90,9 +90,15 @@ func (s *Server) serveModerators(w http.ResponseWriter, r *http.Request, slug st
 	})
 }
 
-// handleActivity serves /a/{id}, so every activity we send can be dereferenced.
+// handleActivity serves /a/{id}, so every activity we send can be dereferenced by those it
+// went to (FindActivityForActor says who they are).
 func (s *Server) handleActivity(w http.ResponseWriter, r *http.Request) {
-	a, err := s.svc.FindActivity(r.Context(), mux.Vars(r)["id"])
+	actor, err := s.fetcherActor(r)
+	if err != nil {
+		writeText(w, http.StatusUnauthorized, "bad signature\n")
+		return
+	}
+	a, err := s.svc.FindActivityForActor(r.Context(), mux.Vars(r)["id"], actor)
 	if err != nil {
 		s.Error(w, r, err)
 		return

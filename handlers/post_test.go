@@ -60,6 +60,13 @@ func TestPostsAreDereferenceable(t *testing.T) {
 		"Signature": `keyId="https://x.example/u#k",headers="date",signature="AAAA"`}); rec.Code != http.StatusUnauthorized {
 		t.Errorf("a bad signature = %d, want 401", rec.Code)
 	}
+	if rec := getWithHeader(h, "/a/"+convene.NewID(), map[string]string{"Accept": "application/activity+json",
+		"Signature": `keyId="https://x.example/u#k",headers="date",signature="AAAA"`}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("an activity fetched with a bad signature = %d, want 401", rec.Code)
+	}
+	if rec := getWith(h, "/a/"+convene.NewID(), "application/activity+json"); rec.Code != http.StatusNotFound {
+		t.Errorf("an unknown activity = %d, want 404", rec.Code)
+	}
 }
 
 func TestFeedsListPublicThreadsOnly(t *testing.T) {

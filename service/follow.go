@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -277,9 +279,50 @@ func (s *Service) followPage(ctx context.Context, filter convene.FollowFilter, b
 	return page, nil
 }
 
-// FindActivity returns an activity a local actor sent, by its ULID.
-func (s *Service) FindActivity(ctx context.Context, id string) (*convene.Activity, error) {
-	return s.store.FindActivity(ctx, id)
+// FindActivityForActor returns an activity a local actor sent, by its ULID, to the actor
+// behind a signed fetch ("" for an unsigned one). What went to the public is anyone's; the
+// rest only its recipients', named or as accepted followers of the local actor whose
+// followers it went to, or of the local community it went to, which passes it on to them
+// (FEP-1b12: a members-only post's Create and Announce). To everyone else it does not
+// exist, as such posts do not.
+func (s *Service) FindActivityForActor(ctx context.Context, id, actor string) (*convene.Activity, error) {
+	a, err := s.store.FindActivity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, to := range slices.Concat(a.To, a.Cc) {
+		if to == convene.PublicIRI || (actor != "" && to == actor) {
+			return a, nil
+		}
+		followed := audienceFollowed(s.iris, to)
+		if followed == "" || actor == "" {
+			continue
+		}
+		f, err := s.store.FindFollow(ctx, actor, followed)
+		if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
+			return nil, err
+		}
+		if err == nil && f.State == convene.FollowAccepted {
+			return a, nil
+		}
+	}
+	return nil, convene.Errorf(convene.ENOTFOUND, "activity not found")
+}
+
+// audienceFollowed is the local actor whose accepted followers an activity addressed to
+// recipient reaches: the owner of a local followers collection, or a local community, which
+// announces to its followers what is sent to it. It is "" for anything else.
+func audienceFollowed(iris convene.IRIs, recipient string) string {
+	if owner, ok := strings.CutSuffix(recipient, "/followers"); ok {
+		if _, _, local := iris.LocalActor(owner); local {
+			return owner
+		}
+		return ""
+	}
+	if kind, _, local := iris.LocalActor(recipient); local && kind == "group" {
+		return recipient
+	}
+	return ""
 }
 
 // FollowInstance makes this instance's actor follow another server's instance actor

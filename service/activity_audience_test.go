@@ -1,0 +1,66 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/convene-social/convene"
+	"github.com/convene-social/convene/db"
+	"github.com/convene-social/convene/db/dbtest"
+	"github.com/convene-social/convene/service"
+)
+
+// Activities are served by id only to their audience: a members-only post's Create and
+// Announce must not be readable by anyone who learns or guesses their ids.
+func TestActivitiesAreServedToTheirAudience(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		const rita, sam = "https://elsewhere.example/u/rita", "https://elsewhere.example/u/sam"
+		if err := x.svc.ReceiveFollow(context.Background(), "https://elsewhere.example/f/1", rita, "https://convene.test/c/surrey"); err != nil {
+			t.Fatal(err)
+		}
+		accept := x.outbox(t)
+		if _, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Open", Body: "All welcome"}); err != nil {
+			t.Fatal(err)
+		}
+		public := x.outbox(t)
+		if _, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Inside", Body: "Psst",
+			Visibility: convene.VisibilityCommunity}); err != nil {
+			t.Fatal(err)
+		}
+		members := x.outbox(t)
+		if len(accept) != 1 || accept[0].Type != "Accept" || len(public) == 0 || len(members) == 0 {
+			t.Fatalf("outbox: accept %v, public %v, members %v", activitiesBy(accept), activitiesBy(public), activitiesBy(members))
+		}
+		mia := "https://convene.test/u/mia"
+		for _, c := range []struct {
+			what  string
+			list  []*convene.Activity
+			actor string
+			found bool
+		}{
+			{"a public thread's, unsigned", public, "", true},
+			{"a public thread's, to a stranger", public, sam, true},
+			{"a members-only thread's, unsigned", members, "", false},
+			{"a members-only thread's, to a stranger", members, sam, false},
+			{"a members-only thread's, to a remote member", members, rita, true},
+			{"a members-only thread's, to a member here", members, mia, true},
+			{"the Accept, to whom it accepts", accept, rita, true},
+			{"the Accept, to a stranger", accept, sam, false},
+			{"the Accept, unsigned", accept, "", false},
+		} {
+			for _, a := range c.list {
+				got, err := x.svc.FindActivityForActor(context.Background(), a.ID, c.actor)
+				if c.found && (err != nil || got.ID != a.ID) {
+					t.Errorf("%s %s: %v, want it served", c.what, a.Type, err)
+				}
+				if !c.found && convene.ErrorCode(err) != convene.ENOTFOUND {
+					t.Errorf("%s %s: %v, want not found", c.what, a.Type, err)
+				}
+			}
+		}
+		if _, err := x.svc.FindActivityForActor(context.Background(), convene.NewID(), rita); convene.ErrorCode(err) != convene.ENOTFOUND {
+			t.Errorf("an unknown id: %v", err)
+		}
+	})
+}
