@@ -38,9 +38,12 @@ type Account struct {
 	DisplayName  string       `db:"display_name"`
 	Bio          string       `db:"bio"`      // markdown
 	Timezone     string       `db:"timezone"` // IANA name, used to show times
-	PublicKeyPEM string       `db:"public_key_pem"`
-	CreatedAt    time.Time    `db:"created_at"`
-	UpdatedAt    time.Time    `db:"updated_at"`
+	// Discoverable is the person's choice to be found: listed in the directory, suggested,
+	// and marked discoverable and indexable for other servers.
+	Discoverable bool      `db:"discoverable"`
+	PublicKeyPEM string    `db:"public_key_pem"`
+	CreatedAt    time.Time `db:"created_at"`
+	UpdatedAt    time.Time `db:"updated_at"`
 }
 
 // IsStaff reports whether the account moderates the whole instance.

@@ -10,7 +10,7 @@ import (
 )
 
 const accountColumns = `a.id, ac.name AS username, a.email, a.password_hash, a.role, a.state,
-	a.display_name, a.bio, a.timezone, ac.public_key_pem, a.created_at, a.updated_at`
+	a.display_name, a.bio, a.timezone, a.discoverable, ac.public_key_pem, a.created_at, a.updated_at`
 
 const accountFrom = ` FROM accounts a JOIN actors ac ON ac.id = a.id`
 
@@ -21,9 +21,9 @@ func (s *store) CreateAccount(ctx context.Context, a *convene.Account, keys conv
 			return err
 		}
 		_, err := t.tx.ExecContext(ctx, t.rebind(`INSERT INTO accounts
-			(id, email, password_hash, role, state, display_name, bio, timezone, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			a.ID, a.Email, a.PasswordHash, a.Role, a.State, a.DisplayName, a.Bio, a.Timezone, a.CreatedAt, a.UpdatedAt)
+			(id, email, password_hash, role, state, display_name, bio, timezone, discoverable, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			a.ID, a.Email, a.PasswordHash, a.Role, a.State, a.DisplayName, a.Bio, a.Timezone, a.Discoverable, a.CreatedAt, a.UpdatedAt)
 		if err != nil {
 			if violatedConstraint(err) == "accounts_email_key" {
 				return convene.Errorf(convene.ECONFLICT, "an account with the email %q already exists", a.Email)
@@ -123,8 +123,8 @@ func accountWhere(f convene.AccountFilter) *where {
 // UpdateAccount implements convene.AccountStore.
 func (s *store) UpdateAccount(ctx context.Context, a *convene.Account) error {
 	n, err := s.execContext(ctx, `UPDATE accounts SET email = ?, password_hash = ?, role = ?, state = ?,
-		display_name = ?, bio = ?, timezone = ?, updated_at = ? WHERE id = ?`,
-		a.Email, a.PasswordHash, a.Role, a.State, a.DisplayName, a.Bio, a.Timezone, a.UpdatedAt, a.ID)
+		display_name = ?, bio = ?, timezone = ?, discoverable = ?, updated_at = ? WHERE id = ?`,
+		a.Email, a.PasswordHash, a.Role, a.State, a.DisplayName, a.Bio, a.Timezone, a.Discoverable, a.UpdatedAt, a.ID)
 	if err != nil {
 		if violatedConstraint(err) == "accounts_email_key" {
 			return convene.Errorf(convene.ECONFLICT, "an account with the email %q already exists", a.Email)

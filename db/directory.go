@@ -7,11 +7,12 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// FindDirectoryIDs implements convene.DirectoryStore. A person is as active as their latest
-// public post, a community as its latest public thread; those who never posted come last.
+// FindDirectoryIDs implements convene.DirectoryStore: communities, and the people who chose
+// to be found. A person is as active as their latest public post, a community as its latest
+// public thread; those who never posted come last.
 func (s *store) FindDirectoryIDs(ctx context.Context, f convene.DirectoryFilter) ([]string, error) {
 	w := &where{}
-	w.add("(ac.state = 'approved' OR c.id IS NOT NULL)")
+	w.add("((ac.state = 'approved' AND ac.discoverable) OR c.id IS NOT NULL)")
 	if f.CommunityOnly {
 		w.add("c.id IS NOT NULL")
 	}

@@ -37,7 +37,10 @@ type actorFields struct {
 	publicKeyPEM       string
 	published          time.Time
 	manuallyApproves   bool
-	extra              map[string]any
+	// discoverable is Mastodon's discoverable and indexable: the actor may be suggested and
+	// its public posts found by search elsewhere.
+	discoverable bool
+	extra        map[string]any
 }
 
 // PersonToAS renders a local account as its Person actor.
@@ -49,7 +52,7 @@ func PersonToAS(u IRIs, a *convene.Account) ([]byte, error) {
 	return u.actorToAS(streams.NewActivityStreamsPerson(), actorFields{
 		id: u.Person(a.Username), username: a.Username, name: name,
 		summary: service.RenderMarkdown(a.Bio), source: a.Bio,
-		publicKeyPEM: a.PublicKeyPEM, published: a.CreatedAt,
+		publicKeyPEM: a.PublicKeyPEM, published: a.CreatedAt, discoverable: a.Discoverable,
 	})
 }
 
@@ -66,6 +69,7 @@ func GroupToAS(u IRIs, c *convene.Community) ([]byte, error) {
 		summary: service.RenderMarkdown(c.Summary), source: c.Summary,
 		publicKeyPEM: c.PublicKeyPEM, published: c.CreatedAt,
 		manuallyApproves: c.FollowPolicy == convene.FollowApproval,
+		discoverable:     true, // a community exists to be found
 		extra: map[string]any{
 			"moderators":              u.Moderators(id),
 			"postingRestrictedToMods": c.PostingPolicy == convene.PostingModerators,
@@ -106,12 +110,12 @@ func (u IRIs) actorToAS(t actorType, f actorFields) ([]byte, error) {
 	t.SetActivityStreamsPublished(published)
 	t.SetW3IDSecurityV1PublicKey(u.publicKeyProperty(f.id, f.publicKeyPEM))
 	discoverable := streams.NewTootDiscoverableProperty()
-	discoverable.Set(true)
+	discoverable.Set(f.discoverable)
 	t.SetTootDiscoverable(discoverable)
 
 	extra := map[string]any{
 		"manuallyApprovesFollowers": f.manuallyApproves,
-		"indexable":                 true,
+		"indexable":                 f.discoverable,
 		"endpoints":                 map[string]any{"sharedInbox": u.SharedInbox()},
 	}
 	if f.source != "" {

@@ -57,6 +57,8 @@ type SettingsPage struct {
 	DisplayName string
 	Bio         string // markdown, as typed
 	Timezone    string
+	// Discoverable is the "let people find me" choice.
+	Discoverable bool
 	// Saved names the form that has just been saved ("profile" or "password"); Form the one
 	// being shown again with an error, which goes beside that form.
 	Saved         string

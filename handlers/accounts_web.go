@@ -78,17 +78,18 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) settingsPage(a *convene.Account, form string) *frontend.SettingsPage {
 	return &frontend.SettingsPage{Layout: s.layoutTitled("Settings"), Username: a.Username,
-		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Form: form}
+		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Discoverable: a.Discoverable, Form: form}
 }
 
 // handleSaveProfile saves the profile form; on an error the form comes back as typed.
 func (s *Server) handleSaveProfile(w http.ResponseWriter, r *http.Request) {
 	a := sessionFrom(r.Context()).account
+	discoverable := r.PostFormValue("discoverable") != ""
 	upd := service.ProfileUpdate{DisplayName: formField(r, "display_name"), Bio: formField(r, "bio"),
-		Timezone: formField(r, "timezone")}
+		Timezone: formField(r, "timezone"), Discoverable: &discoverable}
 	if _, err := s.svc.UpdateProfile(r.Context(), a.Username, upd); err != nil {
 		page := s.settingsPage(a, frontend.SettingsProfile)
-		page.DisplayName, page.Bio, page.Timezone = *upd.DisplayName, *upd.Bio, *upd.Timezone
+		page.DisplayName, page.Bio, page.Timezone, page.Discoverable = *upd.DisplayName, *upd.Bio, *upd.Timezone, discoverable
 		s.renderFormError(w, r, err, page)
 		return
 	}

@@ -50,13 +50,23 @@ func TestProfileShowsBioCommunitiesAndPostsAfterSettingsSave(t *testing.T) {
 		t.Errorf("a refused form saved the display name %q", a.DisplayName)
 	}
 	profile.Set("timezone", "Europe/Rome")
+	profile.Set("discoverable", "1")
 	resp, _ = b.post("/settings/profile", profile)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings?saved=profile" {
 		t.Fatalf("saving the profile = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, page = b.get("/settings?saved=profile")
-	if !strings.Contains(page, "Saved.") || !strings.Contains(page, `value="Ada Lovelace"`) || !strings.Contains(page, `value="Europe/Rome"`) {
+	if !strings.Contains(page, "Saved.") || !strings.Contains(page, `value="Ada Lovelace"`) || !strings.Contains(page, `value="Europe/Rome"`) ||
+		!strings.Contains(page, `aria-describedby="discoverable-help" checked>`) {
 		t.Error("the settings page does not confirm the save or show the saved values")
+	}
+	if a, _ := svc.FindAccount(context.Background(), "ada"); !a.Discoverable {
+		t.Error("ticking 'let people find me' was not saved")
+	}
+	profile.Del("discoverable") // an unticked box is not sent at all
+	b.post("/settings/profile", profile)
+	if a, _ := svc.FindAccount(context.Background(), "ada"); a.Discoverable {
+		t.Error("unticking 'let people find me' was not saved")
 	}
 
 	visitor := newBrowser(t, h)

@@ -78,6 +78,7 @@ func TestGroupActorDocument(t *testing.T) {
 			"following": "https://convene.test/c/surrey/following", "featured": "https://convene.test/c/surrey/featured",
 			"attributedTo": "https://convene.test/c/surrey/moderators", "manuallyApprovesFollowers": true,
 			"url": "https://convene.test/c/surrey", "summary": "<p>We <em>meet</em>.</p>\n",
+			"discoverable": true, "indexable": true,
 		}
 		for k, v := range want {
 			if g[k] != v {
@@ -102,8 +103,9 @@ func TestPersonActorDocument(t *testing.T) {
 	h := newPopulatedServer(t)
 	p := decodeJSON(t, getWith(h, "/u/alice", "application/activity+json"))
 	if p["type"] != "Person" || p["preferredUsername"] != "alice" || p["name"] != "Alice A." ||
-		p["manuallyApprovesFollowers"] != false || p["inbox"] != "https://convene.test/u/alice/inbox" {
-		t.Errorf("person = %v", p)
+		p["manuallyApprovesFollowers"] != false || p["inbox"] != "https://convene.test/u/alice/inbox" ||
+		p["discoverable"] != false || p["indexable"] != false {
+		t.Errorf("person = %v (discoverable only once she chooses it)", p)
 	}
 	if _, leaked := p["email"]; leaked || strings.Contains(getWith(h, "/u/alice", "application/activity+json").Body.String(), "PRIVATE") {
 		t.Error("the actor document leaks private data")

@@ -24,6 +24,13 @@ func TestClientAPIDirectoryAndSuggestions(t *testing.T) {
 		}
 		return out
 	}
+	// People are listed once they choose to be found; communities always.
+	if _, v := b.apiJSON("GET", "/api/v1/directory", "", ""); len(acct(arr(v))) != 2 {
+		t.Errorf("directory before anyone chose to be found = %v", acct(arr(v)))
+	}
+	for _, token := range []string{alice, bob} {
+		b.apiJSON("PATCH", "/api/v1/accounts/update_credentials", `{"discoverable":true}`, token)
+	}
 	// Active first: alice and surrey posted; then the rest, newest first.
 	resp, v := b.apiJSON("GET", "/api/v1/directory", "", "")
 	if got := acct(arr(v)); resp.StatusCode != 200 || len(got) != 4 || got[0] != "surrey" || got[1] != "alice" {

@@ -280,6 +280,7 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 		write        bool // needs a write scope; otherwise a read one
 	}{
 		{"GET", "/api/v1/accounts/verify_credentials", false},
+		{"PATCH", "/api/v1/accounts/update_credentials", true},
 		{"GET", "/api/v1/accounts/relationships?id[]=" + id, false},
 		{"POST", "/api/v1/accounts/" + id + "/follow", true},
 		{"POST", "/api/v1/accounts/" + id + "/unfollow", true},

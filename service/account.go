@@ -218,6 +218,9 @@ type ProfileUpdate struct {
 	DisplayName *string
 	Bio         *string // markdown
 	Timezone    *string
+	// Discoverable lists the person in the directory and suggestions and tells other
+	// servers they may be found (Mastodon's discoverable and indexable).
+	Discoverable *bool
 }
 
 // UpdateProfile changes an account's public profile. Only the account itself and admins may.
@@ -230,6 +233,7 @@ func (s *Service) UpdateProfile(ctx context.Context, username string, upd Profil
 	if !p.IsAdmin() && (p.Account == nil || p.Account.ID != a.ID) {
 		return nil, convene.Errorf(convene.EFORBIDDEN, "you may only change your own profile")
 	}
+	before := *a
 	if upd.DisplayName != nil {
 		if a.DisplayName, err = validateText("display name", *upd.DisplayName, maxDisplayName, false); err != nil {
 			return nil, err
@@ -245,8 +249,24 @@ func (s *Service) UpdateProfile(ctx context.Context, username string, upd Profil
 			return nil, err
 		}
 	}
+	if upd.Discoverable != nil {
+		a.Discoverable = *upd.Discoverable
+	}
+	// What other servers show of the person (name, bio, discoverable) goes to them in an
+	// Update; the time zone is private. An account not yet approved is not published.
+	public := a.State == convene.AccountApproved &&
+		(a.DisplayName != before.DisplayName || a.Bio != before.Bio || a.Discoverable != before.Discoverable)
 	a.UpdatedAt = s.timestamp()
-	if err := s.store.UpdateAccount(ctx, a); err != nil {
+	defer s.notifyOutbox()
+	err = s.store.InTx(ctx, func(tx convene.Store) error {
+		if err := tx.UpdateAccount(ctx, a); err != nil || !public {
+			return err
+		}
+		person := s.iris.Person(a.Username)
+		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(a.UpdatedAt), Type: "Update", Actor: person,
+			Object: person, To: []string{convene.PublicIRI}, Cc: []string{s.iris.Followers(person)}, Published: a.UpdatedAt})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("update profile: %w", err)
 	}
 	return a, nil

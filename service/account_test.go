@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,4 +158,41 @@ func TestUpdateProfile(t *testing.T) {
 	bad := "Nowhere/Land"
 	_, err = s.UpdateProfile(as(alice), "alice", service.ProfileUpdate{Timezone: &bad})
 	wantCode(t, err, convene.EINVALID)
+}
+
+// Other servers hear of what they show of a person (name, bio, whether they may be found);
+// the time zone is private, and a person not yet approved is not published at all.
+func TestProfileChangesGoToOtherServers(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		x.outbox(t)
+		name, tz, yes := "Olga O.", "Europe/Paris", true
+		for _, c := range []struct {
+			what   string
+			update service.ProfileUpdate
+			sent   bool
+		}{
+			{"a new name", service.ProfileUpdate{DisplayName: &name}, true},
+			{"the same name again", service.ProfileUpdate{DisplayName: &name}, false},
+			{"a time zone", service.ProfileUpdate{Timezone: &tz}, false},
+			{"choosing to be found", service.ProfileUpdate{Discoverable: &yes}, true},
+		} {
+			a, err := x.svc.UpdateProfile(as(x.olga), "olga", c.update)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list := x.outbox(t)
+			if !c.sent && len(list) != 0 {
+				t.Errorf("%s sent %v", c.what, activitiesBy(list))
+			}
+			if c.sent && (len(list) != 1 || list[0].Type != "Update" || list[0].Object != "https://convene.test/u/olga" ||
+				list[0].Actor != list[0].Object || !slices.Contains(list[0].To, convene.PublicIRI) ||
+				!slices.Contains(list[0].Cc, "https://convene.test/u/olga/followers")) {
+				t.Errorf("%s sent %v, want one Update of olga to her followers", c.what, activitiesBy(list))
+			}
+			if c.update.Discoverable != nil && !a.Discoverable {
+				t.Errorf("%s: not saved", c.what)
+			}
+		}
+	})
 }

@@ -25,6 +25,7 @@ func (a *API) apiRoutes(r *mux.Router) {
 	RegisterStreamRoutes(r, a.streamDeps())
 
 	api.HandleFunc("/v1/accounts/verify_credentials", a.auth("read:accounts profile", a.handleVerifyCredentials)).Methods(get)
+	api.HandleFunc("/v1/accounts/update_credentials", a.auth("write:accounts", a.handleUpdateCredentials)).Methods(http.MethodPatch)
 	api.HandleFunc("/v1/accounts/lookup", a.optionalAuth("read:accounts", a.handleLookup)).Methods(get)
 	api.HandleFunc("/v1/accounts/search", a.optionalAuth("read:accounts", a.handleAccountSearch)).Methods(get)
 	api.HandleFunc("/v1/accounts/relationships", a.auth("read:follows", a.handleRelationships)).Methods(get)
@@ -124,6 +125,12 @@ func (a *API) handleVerifyCredentials(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
 		return
 	}
+	a.writeCredentialAccount(w, r, me)
+}
+
+// writeCredentialAccount answers with the signed-in person as verify_credentials shows them.
+func (a *API) writeCredentialAccount(w http.ResponseWriter, r *http.Request, me *convene.Account) {
+	ctx := r.Context()
 	st, err := a.svc.AccountStats(ctx, me)
 	if err != nil {
 		a.Error(w, r, err)

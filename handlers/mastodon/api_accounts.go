@@ -1,11 +1,15 @@
 package mastodon
 
 import (
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gorilla/mux"
 
+	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/service"
 )
 
@@ -173,4 +177,74 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 		out.Hashtags = append(out.Hashtags, Tag{Name: tag, URL: a.conv.iris.Tag(tag)})
 	}
 	a.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleUpdateCredentials edits the signed-in person's profile from an app's profile editor:
+// display_name, note (markdown, as source.note gives it back) and discoverable (or
+// indexable, which Convene does not tell apart). Apps send the whole form, so what Convene
+// has no room for is accepted while it asks for nothing (locked and bot false, privacy
+// public) and refused otherwise, rather than dropped in silence.
+func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
+	me := convene.PrincipalFrom(r.Context()).Account
+	if me == nil {
+		a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
+		return
+	}
+	p, err := params(w, r)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	upd, err := profileUpdate(p, r.MultipartForm)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	updated, err := a.svc.UpdateProfile(r.Context(), me.Username, upd)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	a.writeCredentialAccount(w, r, updated)
+}
+
+// profileUpdate reads update_credentials' parameters.
+func profileUpdate(p url.Values, form *multipart.Form) (service.ProfileUpdate, error) {
+	var upd service.ProfileUpdate
+	if v, ok := p["display_name"]; ok && len(v) > 0 {
+		upd.DisplayName = &v[0]
+	}
+	if v, ok := p["note"]; ok && len(v) > 0 {
+		upd.Bio = &v[0]
+	}
+	for _, name := range []string{"discoverable", "indexable"} {
+		if v, ok := p[name]; ok && len(v) > 0 && upd.Discoverable == nil {
+			found := boolParam(v[0])
+			upd.Discoverable = &found
+		}
+	}
+	switch {
+	case boolParam(p.Get("locked")):
+		return upd, convene.Errorf(convene.EINVALID, "people here accept follows at once; communities decide who may join")
+	case boolParam(p.Get("bot")):
+		return upd, convene.Errorf(convene.EINVALID, "Convene has no bot accounts")
+	case p.Get("source[privacy]") != "" && p.Get("source[privacy]") != "public":
+		return upd, convene.Errorf(convene.EINVALID, "posts here are public unless a community makes them members-only")
+	case form != nil && (len(form.File["avatar"]) > 0 || len(form.File["header"]) > 0):
+		return upd, convene.Errorf(convene.EINVALID, "Convene has no profile pictures yet")
+	case hasProfileFields(p):
+		return upd, convene.Errorf(convene.EINVALID, "Convene has no profile fields; put links in your bio")
+	}
+	return upd, nil
+}
+
+// hasProfileFields says whether fields_attributes[N][name] names a field; apps send the
+// editor's empty rows too.
+func hasProfileFields(p url.Values) bool {
+	for k, v := range p {
+		if strings.HasPrefix(k, "fields_attributes[") && strings.HasSuffix(k, "[name]") && strings.TrimSpace(strings.Join(v, "")) != "" {
+			return true
+		}
+	}
+	return false
 }

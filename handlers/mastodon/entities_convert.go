@@ -63,8 +63,8 @@ func (c Converter) LocalAccount(a *convene.Account, st service.ActorStats) Accou
 	out := c.baseAccount(a.ID, a.Username, a.Username, c.iris.Person(a.Username), a.CreatedAt)
 	out.DisplayName = a.DisplayName
 	out.Note = service.RenderMarkdown(a.Bio)
-	discoverable := true
-	out.Discoverable, out.Indexable = &discoverable, true
+	discoverable := a.Discoverable
+	out.Discoverable, out.Indexable = &discoverable, discoverable
 	out.setStats(st)
 	return out
 }

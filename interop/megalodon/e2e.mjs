@@ -43,6 +43,10 @@ const bob = generator("mastodon", base, await passwordToken(app, "bob"));
 
 const me = (await alice.verifyAccountCredentials()).data;
 check(me.username === "alice" && me.acct === "alice", "verify_credentials", me);
+const profile = (await alice.updateCredentials({ display_name: "Alice Gardener", note: "I *grow* apples.", discoverable: true,
+  locked: false, bot: false, source: { privacy: "public" } })).data;
+check(profile.display_name === "Alice Gardener" && profile.note.includes("<em>grow</em>") && profile.discoverable === true &&
+  profile.source.note === "I *grow* apples.", "alice edited her profile", profile);
 
 const posted = (await alice.postStatus("@surrey Seed swap this Saturday? #seeds", { visibility: "public" })).data;
 check(posted.id && posted.content.includes("Seed swap this Saturday?"), "posted into the community", posted);

@@ -1,0 +1,4 @@
+-- Whether a person chose to be found: listed in the directory, suggested to others, and
+-- marked discoverable and indexable for other servers. Off until they say so, as Mastodon
+-- asks; communities are always listed (being found is what they are for).
+ALTER TABLE accounts ADD COLUMN discoverable BOOLEAN NOT NULL DEFAULT FALSE;
