@@ -43,7 +43,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, username 
 	page := &frontend.ProfilePage{
 		Layout:   frontend.Layout{Title: name, Instance: s.domain, AlternateAS2: s.iris.Person(a.Username)},
 		Username: a.Username, Handle: "@" + a.Username + "@" + s.domain, Name: name,
-		Bio: s.markdown(a.Bio), Timezone: a.Timezone, Since: a.CreatedAt,
+		Bio: s.markdown(a.Bio), Timezone: a.Timezone, Since: a.CreatedAt, Pictures: s.pictures(a.Pictures),
 	}
 	if ws := sessionFrom(r.Context()); ws != nil && ws.account.ID == a.ID {
 		page.Own = true
@@ -70,7 +70,8 @@ func profilePost(p *convene.Post) frontend.ProfilePost {
 // handleSettings serves /settings with the viewer's profile in its form.
 func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) {
 	page := s.settingsPage(sessionFrom(r.Context()).account, "")
-	if saved := r.URL.Query().Get("saved"); saved == frontend.SettingsProfile || saved == frontend.SettingsPassword {
+	if saved := r.URL.Query().Get("saved"); saved == frontend.SettingsProfile || saved == frontend.SettingsPassword ||
+		saved == frontend.SettingsPictures {
 		page.Saved = saved
 	}
 	s.renderPage(w, r, page)
@@ -78,7 +79,8 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) settingsPage(a *convene.Account, form string) *frontend.SettingsPage {
 	return &frontend.SettingsPage{Layout: s.layoutTitled("Settings"), Username: a.Username,
-		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Discoverable: a.Discoverable, Form: form}
+		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Discoverable: a.Discoverable, Form: form,
+		PictureForms: frontend.PictureForms{Action: "/settings/picture", Pictures: s.pictures(a.Pictures)}}
 }
 
 // handleSaveProfile saves the profile form; on an error the form comes back as typed.

@@ -69,6 +69,7 @@ func communityForm(r *http.Request) frontend.CommunityForm {
 // its forms redirect with (only these words: the page never echoes the parameter).
 var settingsNotices = map[string]string{
 	"profile":             "The profile and policies are saved; followers elsewhere are told.",
+	"pictures":            "The pictures are saved; followers elsewhere are told.",
 	"moderator-added":     "The moderator was added.",
 	"moderator-removed":   "The moderator was removed.",
 	"follow-approved":     "The follow request was approved.",
@@ -106,6 +107,7 @@ func (s *Server) communitySettingsPage(r *http.Request) (*frontend.CommunitySett
 		Form: frontend.CommunityForm{Slug: c.Slug, Name: c.Name, Summary: c.Summary, Region: c.Region,
 			FollowPolicy: string(c.FollowPolicy), PostingPolicy: string(c.PostingPolicy)},
 		ManageModerators: cs.ManageModerators,
+		PictureForms:     frontend.PictureForms{Action: "/c/" + c.Slug + "/settings/picture", Pictures: s.pictures(c.Pictures)},
 	}
 	for _, m := range cs.Moderators {
 		page.Moderators = append(page.Moderators, frontend.ModeratorView{Username: m.Username,
