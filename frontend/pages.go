@@ -126,6 +126,7 @@ type PostView struct {
 	// the name links (a local /u/ page or the remote profile).
 	AuthorName   string
 	AuthorHandle string
+	AuthorAvatar string // "" when the author has none
 	AuthorURL    string
 }
 

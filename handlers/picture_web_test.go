@@ -42,6 +42,16 @@ func TestWebAvatarsAndHeaders(t *testing.T) {
 		t.Errorf("GET %s = %d %s", avatar[1], resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 
+	ada, _ := svc.FindAccount(context.Background(), "ada")
+	thread, err := svc.CreateThread(convene.WithPrincipal(context.Background(), convene.Principal{Account: ada}),
+		service.ThreadCreate{Community: "surrey", Title: "Hello", Body: "Hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, page := newBrowser(t, h).get("/p/" + thread.ID); !strings.Contains(page, `<img src="`+avatar[0]+`" alt="" class="avatar-small"`) {
+		t.Error("the thread page shows no avatar beside its author")
+	}
+
 	// Not a picture: the settings page says so beside the picture forms.
 	resp = b.postMultipart("/settings/picture", map[string]string{"csrf": secret, "picture": "avatar"}, []byte("plain text"))
 	if resp.StatusCode != http.StatusUnprocessableEntity {

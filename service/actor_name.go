@@ -14,6 +14,8 @@ type ActorName struct {
 	Name   string
 	Handle string
 	URL    string
+	// AvatarURL is the actor's avatar, "" when it has none.
+	AvatarURL string
 }
 
 // ActorNames names the actors with the given IRIs, by IRI: local accounts and communities
@@ -37,11 +39,11 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 		switch kind {
 		case "person":
 			if a, err := s.store.FindAccountByUsername(ctx, name); err == nil {
-				return ActorName{Name: nonEmpty(a.DisplayName, a.Username), Handle: handle, URL: iri}
+				return ActorName{Name: nonEmpty(a.DisplayName, a.Username), Handle: handle, URL: iri, AvatarURL: s.avatarURL(a.Pictures)}
 			}
 		case "group":
 			if c, err := s.store.FindCommunityBySlug(ctx, name); err == nil {
-				return ActorName{Name: nonEmpty(c.Name, c.Slug), Handle: handle, URL: iri}
+				return ActorName{Name: nonEmpty(c.Name, c.Slug), Handle: handle, URL: iri, AvatarURL: s.avatarURL(c.Pictures)}
 			}
 		}
 		return fallback
@@ -51,6 +53,14 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 		return fallback
 	}
 	return remoteActorName(a)
+}
+
+// avatarURL is the URL of a local actor's avatar, "" when it has none.
+func (s *Service) avatarURL(ps convene.Pictures) string {
+	if ps.AvatarKey == "" {
+		return ""
+	}
+	return s.iris.Media(ps.AvatarKey)
 }
 
 func remoteActorName(a *convene.RemoteActor) ActorName {
