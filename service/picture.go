@@ -144,13 +144,16 @@ func (s *Service) deleteFile(ctx context.Context, key string) {
 	}
 }
 
-// processPicture decodes an upload as uploads are checked, crops its middle to size's shape
-// and scales it down to at most size, never up. Everything but the pixels is dropped (an
+// processPicture decodes an upload as uploads are checked, turns it upright as its EXIF
+// says, crops its middle to size's shape and scales it down to at most size, never up. Everything but the pixels is dropped (an
 // animated GIF keeps its first frame): PNG when there is transparency to keep, else JPEG.
 func processPicture(r io.Reader, size image.Point) ([]byte, string, error) {
-	_, _, img, err := decodeUpload(r)
+	data, format, img, err := decodeUpload(r)
 	if err != nil {
 		return nil, "", err
+	}
+	if format == "image/jpeg" {
+		img = orient(img, jpegOrientation(data)) // a phone's portrait photo is stored on its side
 	}
 	crop := centredCrop(img.Bounds(), size)
 	w := min(size.X, crop.Dx())
