@@ -22,7 +22,8 @@ func TestClientAPIUpdateCredentials(t *testing.T) {
 		`{"display_name":"Alice Smith","note":"I *grow* apples.","discoverable":true,"locked":false,"bot":false,"source":{"privacy":"public"}}`, alice)
 	me := obj(v)
 	if resp.StatusCode != 200 || me["display_name"] != "Alice Smith" || strings.TrimSpace(me["note"].(string)) != "<p>I <em>grow</em> apples.</p>" ||
-		obj(me["source"])["note"] != "I *grow* apples." || me["discoverable"] != true || me["indexable"] != true {
+		obj(me["source"])["note"] != "I *grow* apples." || me["discoverable"] != true || me["indexable"] != true ||
+		obj(me["source"])["discoverable"] != true || obj(me["source"])["indexable"] != true {
 		t.Fatalf("update_credentials = %d %v", resp.StatusCode, v)
 	}
 	if a, _ := w.svc.FindAccount(context.Background(), "alice"); a.DisplayName != "Alice Smith" || !a.Discoverable {

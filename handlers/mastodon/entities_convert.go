@@ -90,6 +90,7 @@ func (c Converter) CredentialAccount(a *convene.Account, st service.ActorStats, 
 		Source: Source{
 			// Convene posts are public unless made community-only in a community's composer.
 			Privacy: "public", Language: "", Note: a.Bio, Fields: []Field{}, FollowRequestsCount: followRequests,
+			Discoverable: a.Discoverable, Indexable: a.Discoverable,
 		},
 	}
 }
