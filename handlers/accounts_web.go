@@ -14,21 +14,13 @@ import (
 // accountsRoutes mounts a person's settings; their profile page is served by handlePerson
 // at their actor URL.
 func (s *Server) accountsRoutes(r, forms *mux.Router) {
-	r.HandleFunc("/settings", s.signedInOnly(s.handleSettings)).Methods(http.MethodGet, http.MethodHead)
-	forms.HandleFunc("/settings/profile", s.signedInOnly(s.handleSaveProfile)).Methods(http.MethodPost)
-	forms.HandleFunc("/settings/password", s.signedInOnly(s.handleChangePassword)).Methods(http.MethodPost)
+	r.HandleFunc("/settings", signInFirst(settingsPath, s.handleSettings)).Methods(http.MethodGet, http.MethodHead)
+	forms.HandleFunc("/settings/profile", signInFirst(settingsPath, s.handleSaveProfile)).Methods(http.MethodPost)
+	forms.HandleFunc("/settings/password", signInFirst(settingsPath, s.handleChangePassword)).Methods(http.MethodPost)
 }
 
-// signedInOnly sends visitors to sign in, and back to the settings afterwards.
-func (s *Server) signedInOnly(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if sessionFrom(r.Context()) == nil {
-			http.Redirect(w, r, "/login?next=/settings", http.StatusSeeOther)
-			return
-		}
-		h(w, r)
-	}
-}
+// settingsPath is where the settings forms live, to come back to after signing in.
+func settingsPath(*http.Request) string { return "/settings" }
 
 // renderProfile is the HTML side of /u/{name}: who the person is, the communities they
 // joined and what they posted lately.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -26,16 +25,6 @@ func (s *Server) communityRoutes(r, forms *mux.Router) {
 	forms.HandleFunc("/c/{slug}/settings/cross-posts", s.handleDecideCrossPost).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/settings/following", s.handleFollowCommunity).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/settings/following/remove", s.handleUnfollowCommunity).Methods(http.MethodPost)
-}
-
-// requireSignIn sends a visitor to sign in first, to come back to this page; it reports
-// whether the request may go on.
-func requireSignIn(w http.ResponseWriter, r *http.Request) bool {
-	if sessionFrom(r.Context()) != nil {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 // handleNewCommunityForm serves /communities/new.

@@ -90,8 +90,7 @@ func (s *Server) handleAuthorizeInteraction(w http.ResponseWriter, r *http.Reque
 		http.Redirect(w, r, path, http.StatusSeeOther)
 		return
 	}
-	if sessionFrom(r.Context()) == nil {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	if !requireSignIn(w, r) {
 		return
 	}
 	page := &frontend.AuthorizeInteractionPage{Layout: s.layoutTitled("Follow"), URI: safeHTTPURL(uri)}

@@ -26,7 +26,7 @@ func (s *Server) webRoutes(r *mux.Router) {
 	uploads.Use(s.withCSRFLimit(maxUploadForm))
 	uploads.HandleFunc("/c/{slug}/threads", s.handleNewThread).Methods(http.MethodPost)
 	uploads.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
-	uploads.HandleFunc("/settings/picture", s.signedInOnly(s.handleSavePicture)).Methods(http.MethodPost)
+	uploads.HandleFunc("/settings/picture", signInFirst(settingsPath, s.handleSavePicture)).Methods(http.MethodPost)
 	uploads.HandleFunc("/c/{slug}/settings/picture", s.handleCommunityPicture).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
