@@ -38,8 +38,8 @@ type Account struct {
 	DisplayName  string       `db:"display_name"`
 	Bio          string       `db:"bio"`      // markdown
 	Timezone     string       `db:"timezone"` // IANA name, used to show times
-	// Discoverable is the person's choice to be found: listed in the directory, suggested,
-	// and marked discoverable and indexable for other servers.
+	// Discoverable is the person's choice to be found: listed in the directory, and marked
+	// discoverable and indexable for other servers.
 	Discoverable bool `db:"discoverable"`
 	Pictures
 	PublicKeyPEM string    `db:"public_key_pem"`

@@ -81,8 +81,8 @@ type Pictures struct {
 	HeaderKey string `db:"header_key"`
 }
 
-// Key is the file key of picture p.
-func (ps Pictures) Key(p Picture) string {
+// PictureKey is the file key of picture p.
+func (ps Pictures) PictureKey(p Picture) string {
 	if p == PictureHeader {
 		return ps.HeaderKey
 	}
@@ -98,10 +98,21 @@ func PictureType(key string) string {
 	return "image/jpeg"
 }
 
+// SetPictureKey makes key the file key of picture p.
+func (ps *Pictures) SetPictureKey(p Picture, key string) {
+	if p == PictureHeader {
+		ps.HeaderKey = key
+	} else {
+		ps.AvatarKey = key
+	}
+}
+
 // PictureStore keeps which files are local actors' pictures.
 type PictureStore interface {
-	// SetActorPicture makes key (or "" for none) the actor's picture p.
-	SetActorPicture(ctx context.Context, actorID string, p Picture, key string) error
+	// SetActorPicture makes key (or "" for none) the actor's picture p and returns the key it
+	// replaces. In a transaction, a concurrent change waits for this one, so that each
+	// replaced file is known to exactly one caller.
+	SetActorPicture(ctx context.Context, actorID string, p Picture, key string) (string, error)
 	// IsActorPicture says whether key is some local actor's picture, for serving it.
 	IsActorPicture(ctx context.Context, key string) (bool, error)
 }

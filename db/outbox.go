@@ -55,6 +55,15 @@ func (s *store) skipLocked() string {
 	return ""
 }
 
+// forUpdate locks the rows a PostgreSQL read finds until the transaction ends. SQLite's
+// single writer serializes transactions already.
+func (s *store) forUpdate() string {
+	if s.db.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // claim leases up to n due rows of table by setting locked_until, and scans the given
 // columns of the claimed rows into dest. A lease that runs out (a crashed worker) makes the
 // row claimable again, which is what keeps at-least-once delivery across kill -9.

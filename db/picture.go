@@ -8,19 +8,19 @@ import (
 )
 
 // SetActorPicture implements convene.PictureStore.
-func (s *store) SetActorPicture(ctx context.Context, actorID string, p convene.Picture, key string) error {
+func (s *store) SetActorPicture(ctx context.Context, actorID string, p convene.Picture, key string) (string, error) {
 	column := "avatar_key"
 	if p == convene.PictureHeader {
 		column = "header_key"
 	}
-	n, err := s.execContext(ctx, `UPDATE actors SET `+column+` = ? WHERE id = ?`, key, actorID)
-	if err != nil {
-		return fmt.Errorf("set %s: %w", p, err)
+	var old string
+	if err := s.getContext(ctx, &old, `SELECT `+column+` FROM actors WHERE id = ?`+s.forUpdate(), actorID); err != nil {
+		return "", notFound(err, "actor not found")
 	}
-	if n == 0 {
-		return convene.Errorf(convene.ENOTFOUND, "actor not found")
+	if _, err := s.execContext(ctx, `UPDATE actors SET `+column+` = ? WHERE id = ?`, key, actorID); err != nil {
+		return "", fmt.Errorf("set %s: %w", p, err)
 	}
-	return nil
+	return old, nil
 }
 
 // IsActorPicture implements convene.PictureStore.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -144,4 +145,34 @@ func (b *browser) as2(path string) map[string]any {
 		b.t.Fatalf("GET %s as AS2 = %d, not JSON", path, resp.StatusCode)
 	}
 	return v
+}
+
+// A profile form is all or nothing; it carries only an avatar and a header; and its files
+// do not outlive the request, even where they were spooled to disk.
+func TestClientAPIProfileFormIsAllOrNothingAndLeavesNoFiles(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice := w.b, w.alice
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where multipart spools files over its memory limit
+	big := append(testPNG(t, 64, 64), make([]byte, 3<<20)...)
+
+	ct, body := pictureForm(t, "avatar", big, "display_name", strings.Repeat("x", 101))
+	if resp, v := b.patchForm("/api/v1/accounts/update_credentials", alice, ct, body); resp.StatusCode != 422 {
+		t.Errorf("an avatar with a name too long = %d %v, want 422", resp.StatusCode, v)
+	}
+	if a, _ := w.svc.FindAccount(context.Background(), "alice"); a.AvatarKey != "" {
+		t.Error("the refused form changed the avatar")
+	}
+	ct, body = pictureForm(t, "attachment", big)
+	if resp, _ := b.patchForm("/api/v1/accounts/update_credentials", alice, ct, body); resp.StatusCode != 422 {
+		t.Errorf("a file that is neither avatar nor header = %d, want 422", resp.StatusCode)
+	}
+	ct, body = pictureForm(t, "avatar", big, "discoverable", "true", "indexable", "false")
+	resp, me := b.patchForm("/api/v1/accounts/update_credentials", alice, ct, body)
+	if resp.StatusCode != 200 || me["discoverable"] != false {
+		t.Errorf("discoverable but not indexable = %d %v, want not discoverable", resp.StatusCode, me["discoverable"])
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("files left behind in the temporary directory: %v", left)
+	}
 }

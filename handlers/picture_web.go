@@ -51,7 +51,7 @@ func (s *Server) handleSavePicture(w http.ResponseWriter, r *http.Request) {
 		if f != nil {
 			defer f.Close()
 		}
-		_, err = s.svc.SetAccountPicture(r.Context(), a.Username, which, readerOrNil(f))
+		_, err = s.svc.SetAccountPicture(r.Context(), a.Username, which, f)
 	}
 	if err != nil {
 		s.renderFormError(w, r, err, s.settingsPage(a, frontend.SettingsPictures))
@@ -67,19 +67,11 @@ func (s *Server) handleCommunityPicture(w http.ResponseWriter, r *http.Request) 
 		if f != nil {
 			defer f.Close()
 		}
-		_, err = s.svc.SetCommunityPicture(r.Context(), mux.Vars(r)["slug"], which, readerOrNil(f))
+		_, err = s.svc.SetCommunityPicture(r.Context(), mux.Vars(r)["slug"], which, f)
 	}
 	if err != nil {
 		s.settingsFailed(w, r, err, "pictures", nil)
 		return
 	}
 	settingsDone(w, r, "pictures", "pictures")
-}
-
-// readerOrNil keeps a missing file a nil io.Reader, which the service reads as "remove".
-func readerOrNil(f io.ReadCloser) io.Reader {
-	if f == nil {
-		return nil
-	}
-	return f
 }

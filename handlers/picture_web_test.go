@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,12 +21,20 @@ func TestWebAvatarsAndHeaders(t *testing.T) {
 		Name: "Surrey conveners", Owner: "ada"}); err != nil {
 		t.Fatal(err)
 	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where multipart spools files over its memory limit
+	defer func() {
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Errorf("files left behind in the temporary directory: %v", left)
+		}
+	}()
 	_, page := b.get("/settings")
 	if !strings.Contains(page, `action="/settings/picture" enctype="multipart/form-data"`) || !strings.Contains(page, `id="picture-avatar"`) {
 		t.Fatal("the settings page offers no avatar form")
 	}
 	secret := b.formSecret(page)
-	resp := b.postMultipart("/settings/picture", map[string]string{"csrf": secret, "picture": "avatar"}, testPNG(t, 120, 80))
+	resp := b.postMultipart("/settings/picture", map[string]string{"csrf": secret, "picture": "avatar"},
+		append(testPNG(t, 120, 80), make([]byte, 12<<20)...)) // spooled to disk
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings?saved=pictures#settings-pictures" {
 		t.Fatalf("uploading an avatar = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}

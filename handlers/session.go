@@ -113,7 +113,13 @@ func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		// Read the form now: a body over the limit must say so, not look like a stale form.
-		if err := r.ParseMultipartForm(formMemory); err != nil {
+		err := r.ParseMultipartForm(formMemory)
+		// Files over formMemory went to disk. net/http removes them only for the request it
+		// made, and the handlers get copies of it (WithContext): remove them here.
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+		if err != nil {
 			if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 				s.renderError(w, r, http.StatusRequestEntityTooLarge, "This form is too large (a picture may be at most 16 MB).")
 				return

@@ -213,63 +213,6 @@ func (s *Service) ApproveAccount(ctx context.Context, username string) (*convene
 	return a, nil
 }
 
-// ProfileUpdate changes the fields that are not nil.
-type ProfileUpdate struct {
-	DisplayName *string
-	Bio         *string // markdown
-	Timezone    *string
-	// Discoverable lists the person in the directory and suggestions and tells other
-	// servers they may be found (Mastodon's discoverable and indexable).
-	Discoverable *bool
-}
-
-// UpdateProfile changes an account's public profile. Only the account itself and admins may.
-func (s *Service) UpdateProfile(ctx context.Context, username string, upd ProfileUpdate) (*convene.Account, error) {
-	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
-	if err != nil {
-		return nil, err
-	}
-	p := convene.PrincipalFrom(ctx)
-	if !p.IsAdmin() && (p.Account == nil || p.Account.ID != a.ID) {
-		return nil, convene.Errorf(convene.EFORBIDDEN, "you may only change your own profile")
-	}
-	before := *a
-	if upd.DisplayName != nil {
-		if a.DisplayName, err = validateText("display name", *upd.DisplayName, maxDisplayName, false); err != nil {
-			return nil, err
-		}
-	}
-	if upd.Bio != nil {
-		if a.Bio, err = validateText("bio", *upd.Bio, maxBio, false); err != nil {
-			return nil, err
-		}
-	}
-	if upd.Timezone != nil {
-		if a.Timezone, err = normalizeTimezone(*upd.Timezone); err != nil {
-			return nil, err
-		}
-	}
-	if upd.Discoverable != nil {
-		a.Discoverable = *upd.Discoverable
-	}
-	// What other servers show of the person (name, bio, discoverable) goes to them in an
-	// Update; the time zone is private. An account not yet approved is not published.
-	public := a.State == convene.AccountApproved &&
-		(a.DisplayName != before.DisplayName || a.Bio != before.Bio || a.Discoverable != before.Discoverable)
-	a.UpdatedAt = s.timestamp()
-	defer s.notifyOutbox()
-	err = s.store.InTx(ctx, func(tx convene.Store) error {
-		if err := tx.UpdateAccount(ctx, a); err != nil || !public {
-			return err
-		}
-		return tx.EnqueueActivity(ctx, s.actorUpdate(s.iris.Person(a.Username), a.UpdatedAt))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("update profile: %w", err)
-	}
-	return a, nil
-}
-
 // FindAccount returns the account named username; one waiting for approval only to staff.
 func (s *Service) FindAccount(ctx context.Context, username string) (*convene.Account, error) {
 	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/convene-social/convene"
@@ -61,6 +62,33 @@ func TestActivitiesAreServedToTheirAudience(t *testing.T) {
 		}
 		if _, err := x.svc.FindActivityForActor(context.Background(), convene.NewID(), rita); convene.ErrorCode(err) != convene.ENOTFOUND {
 			t.Errorf("an unknown id: %v", err)
+		}
+
+		// A members-only thread that mentions kent, a community here that follows surrey, is
+		// kent's to read, not that of everyone who follows kent.
+		if _, err := x.svc.CreateCommunity(as(x.otto), service.CommunityCreate{Slug: "kent", Name: "Kent"}); err != nil {
+			t.Fatal(err)
+		}
+		const eve = "https://elsewhere.example/u/eve"
+		for follower, followee := range map[string]string{"https://convene.test/c/kent": "https://convene.test/c/surrey",
+			eve: "https://convene.test/c/kent"} {
+			if err := x.svc.ReceiveFollow(context.Background(), follower+"/f/"+convene.NewID(), follower, followee); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x.outbox(t)
+		if _, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Inside", Body: "Psst @kent",
+			Visibility: convene.VisibilityCommunity}); err != nil {
+			t.Fatal(err)
+		}
+		mentioned := x.outbox(t)
+		if !slices.ContainsFunc(mentioned, func(a *convene.Activity) bool { return slices.Contains(a.Cc, "https://convene.test/c/kent") }) {
+			t.Fatalf("kent is not addressed: %v", activitiesBy(mentioned))
+		}
+		for _, a := range mentioned {
+			if _, err := x.svc.FindActivityForActor(context.Background(), a.ID, eve); convene.ErrorCode(err) != convene.ENOTFOUND {
+				t.Errorf("a follower of a mentioned community got the %s of a members-only thread: %v", a.Type, err)
+			}
 		}
 	})
 }

@@ -281,24 +281,30 @@ func (s *Service) followPage(ctx context.Context, filter convene.FollowFilter, b
 
 // FindActivityForActor returns an activity a local actor sent, by its ULID, to the actor
 // behind a signed fetch ("" for an unsigned one). What went to the public is anyone's; the
-// rest only its recipients', named or as accepted followers of the local actor whose
-// followers it went to, or of the local community it went to, which passes it on to them
-// (FEP-1b12: a members-only post's Create and Announce). To everyone else it does not
-// exist, as such posts do not.
+// rest only its audience's: the actors it names, the accepted followers of the local actor
+// whose followers it went to, and, for the Create or Update of a local post, whoever may see
+// that post. To everyone else it does not exist, as such posts do not.
 func (s *Service) FindActivityForActor(ctx context.Context, id, actor string) (*convene.Activity, error) {
 	a, err := s.store.FindActivity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	for _, to := range slices.Concat(a.To, a.Cc) {
-		if to == convene.PublicIRI || (actor != "" && to == actor) {
-			return a, nil
-		}
-		followed := audienceFollowed(s.iris, to)
-		if followed == "" || actor == "" {
+	notFound := convene.Errorf(convene.ENOTFOUND, "activity not found")
+	recipients := slices.Concat(a.To, a.Cc)
+	switch {
+	case slices.Contains(recipients, convene.PublicIRI):
+		return a, nil
+	case actor == "":
+		return nil, notFound
+	case slices.Contains(recipients, actor):
+		return a, nil
+	}
+	for _, to := range recipients {
+		owner, ok := strings.CutSuffix(to, "/followers")
+		if _, _, local := s.iris.LocalActor(owner); !ok || !local {
 			continue
 		}
-		f, err := s.store.FindFollow(ctx, actor, followed)
+		f, err := s.store.FindFollow(ctx, actor, owner)
 		if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
 			return nil, err
 		}
@@ -306,23 +312,14 @@ func (s *Service) FindActivityForActor(ctx context.Context, id, actor string) (*
 			return a, nil
 		}
 	}
-	return nil, convene.Errorf(convene.ENOTFOUND, "activity not found")
-}
-
-// audienceFollowed is the local actor whose accepted followers an activity addressed to
-// recipient reaches: the owner of a local followers collection, or a local community, which
-// announces to its followers what is sent to it. It is "" for anything else.
-func audienceFollowed(iris convene.IRIs, recipient string) string {
-	if owner, ok := strings.CutSuffix(recipient, "/followers"); ok {
-		if _, _, local := iris.LocalActor(owner); local {
-			return owner
+	if a.Type == "Create" || a.Type == "Update" {
+		if p, err := s.store.FindPostByIRI(ctx, a.Object); err == nil {
+			if _, err := s.FindPostForActor(ctx, p.ID, actor); err == nil {
+				return a, nil
+			}
 		}
-		return ""
 	}
-	if kind, _, local := iris.LocalActor(recipient); local && kind == "group" {
-		return recipient
-	}
-	return ""
+	return nil, notFound
 }
 
 // FollowInstance makes this instance's actor follow another server's instance actor

@@ -34,11 +34,8 @@ func (s *Service) UploadMedia(ctx context.Context, in MediaUpload) (*convene.Med
 	if err != nil {
 		return nil, err
 	}
-	if s.files == nil {
-		return nil, convene.Errorf(convene.EINVALID, "this server does not accept uploads")
-	}
-	if ok, until := s.uploadsByAccount.allow(a.ID, s.now()); !ok {
-		return nil, convene.Errorf(convene.ETOOMANY, "too many uploads: try again after %s", until.UTC().Format("15:04 UTC"))
+	if err := s.allowUpload(a); err != nil {
+		return nil, err
 	}
 	now := s.timestamp()
 	m := &convene.Media{ID: convene.NewIDAt(now), AccountID: a.ID, CreatedAt: now}
@@ -59,15 +56,37 @@ func (s *Service) UploadMedia(ctx context.Context, in MediaUpload) (*convene.Med
 	return m, nil
 }
 
+// allowUpload checks that the server keeps uploads and that uploader has not made too many
+// lately (Mastodon's 30 in 30 minutes).
+func (s *Service) allowUpload(uploader *convene.Account) error {
+	if s.files == nil {
+		return convene.Errorf(convene.EINVALID, "this server does not accept uploads")
+	}
+	if ok, until := s.uploadsByAccount.allow(uploader.ID, s.now()); !ok {
+		return convene.Errorf(convene.ETOOMANY, "too many uploads: try again after %s", until.UTC().Format("15:04 UTC"))
+	}
+	return nil
+}
+
 // processImage processes an upload once one of the few image slots is free.
-func (s *Service) processImage(ctx context.Context, r io.Reader) (*processedImage, error) {
+func (s *Service) processImage(ctx context.Context, r io.Reader) (img *processedImage, err error) {
+	err = s.withImageSlot(ctx, func() error {
+		img, err = processImage(r)
+		return err
+	})
+	return img, err
+}
+
+// withImageSlot runs decode once one of the few image slots is free: a picture at the pixel
+// limit takes hundreds of megabytes while it is worked on.
+func (s *Service) withImageSlot(ctx context.Context, decode func() error) error {
 	select {
 	case s.imageSlots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 	defer func() { <-s.imageSlots }()
-	return processImage(r)
+	return decode()
 }
 
 // storeFiles writes an upload's files, then its row; on failure nothing is left behind.
@@ -226,9 +245,7 @@ func (s *Service) removeFiles(ctx context.Context, list []*convene.Media) {
 			if key == "" {
 				continue
 			}
-			if err := s.files.Delete(ctx, key); err != nil {
-				s.log.WarnContext(ctx, "delete media file", "key", key, "err", err)
-			}
+			s.deleteFile(ctx, key)
 		}
 	}
 }

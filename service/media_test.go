@@ -37,11 +37,13 @@ type mediaWorld struct {
 	*discussion
 	clock *time.Time
 	files *media.Disk
+	dir   string // where files keeps its files
 }
 
 func newMediaWorld(t *testing.T, d *db.DB) *mediaWorld {
 	t.Helper()
-	files, err := media.NewDisk(t.TempDir())
+	dir := t.TempDir()
+	files, err := media.NewDisk(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func newMediaWorld(t *testing.T, d *db.DB) *mediaWorld {
 	if _, err := svc.Join(as(x.mia), "surrey"); err != nil {
 		t.Fatal(err)
 	}
-	return &mediaWorld{discussion: x, clock: &clock, files: files}
+	return &mediaWorld{discussion: x, clock: &clock, files: files, dir: dir}
 }
 
 func (w *mediaWorld) upload(t *testing.T, a *convene.Account) *convene.Media {

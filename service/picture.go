@@ -8,6 +8,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"golang.org/x/image/draw"
@@ -21,29 +23,6 @@ var pictureSizes = map[convene.Picture]image.Point{
 	convene.PictureHeader: {X: 1500, Y: 500},
 }
 
-// SetAccountPicture makes an upload the person's avatar or header, or removes it when file
-// is nil. Only the person and admins may. Other servers hear of it by an Update.
-func (s *Service) SetAccountPicture(ctx context.Context, username string, p convene.Picture, file io.Reader) (*convene.Account, error) {
-	a, err := s.store.FindAccountByUsername(ctx, convene.NormalizeName(username))
-	if err != nil {
-		return nil, err
-	}
-	pr := convene.PrincipalFrom(ctx)
-	if !pr.IsAdmin() && (pr.Account == nil || pr.Account.ID != a.ID) {
-		return nil, convene.Errorf(convene.EFORBIDDEN, "you may only change your own pictures")
-	}
-	publish := ""
-	if a.State == convene.AccountApproved {
-		publish = s.iris.Person(a.Username)
-	}
-	key, err := s.replacePicture(ctx, a.ID, a.Key(p), publish, p, file)
-	if err != nil {
-		return nil, err
-	}
-	setPictureKey(&a.Pictures, p, key)
-	return a, nil
-}
-
 // SetCommunityPicture makes an upload a community's avatar or header, or removes it when
 // file is nil. Its moderators and instance staff may.
 func (s *Service) SetCommunityPicture(ctx context.Context, slug string, p convene.Picture, file io.Reader) (*convene.Community, error) {
@@ -51,54 +30,83 @@ func (s *Service) SetCommunityPicture(ctx context.Context, slug string, p conven
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.replacePicture(ctx, c.ID, c.Key(p), s.iris.Group(c.Slug), p, file)
+	keys, err := s.storePictures(ctx, map[convene.Picture]io.Reader{p: file})
 	if err != nil {
 		return nil, err
 	}
-	setPictureKey(&c.Pictures, p, key)
+	var replaced []string
+	defer s.notifyOutbox()
+	err = s.store.InTx(ctx, func(tx convene.Store) error {
+		var err error
+		if replaced, err = swapPictures(ctx, tx, c.ID, &c.Pictures, keys); err != nil || len(replaced) == 0 {
+			return err
+		}
+		return tx.EnqueueActivity(ctx, s.actorUpdate(s.iris.Group(c.Slug), s.timestamp()))
+	})
+	s.settlePictures(ctx, err, keys, replaced)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", p, err)
+	}
 	return c, nil
 }
 
-func setPictureKey(ps *convene.Pictures, p convene.Picture, key string) {
-	if p == convene.PictureHeader {
-		ps.HeaderKey = key
-	} else {
-		ps.AvatarKey = key
+// storePictures processes and stores the uploads of a picture change, and returns the new
+// keys by picture ("" where the picture is to be removed). On failure none is left stored.
+func (s *Service) storePictures(ctx context.Context, uploads map[convene.Picture]io.Reader) (map[convene.Picture]string, error) {
+	for p := range uploads {
+		if _, ok := pictureSizes[p]; !ok {
+			return nil, convene.Errorf(convene.EINVALID, "there is no picture %q: only avatar and header", p)
+		}
 	}
+	keys := make(map[convene.Picture]string, len(uploads))
+	for _, p := range []convene.Picture{convene.PictureAvatar, convene.PictureHeader} {
+		file, ok := uploads[p]
+		if !ok {
+			continue
+		}
+		keys[p] = ""
+		if file == nil {
+			continue
+		}
+		key, err := s.storePicture(ctx, p, file)
+		if err != nil {
+			s.settlePictures(ctx, err, keys, nil)
+			return nil, err
+		}
+		keys[p] = key
+	}
+	return keys, nil
 }
 
-// replacePicture stores file (nil: none) as the actor's picture p in place of the file old,
-// and, when publish names the actor's IRI, sends its followers an Update. It returns the new
-// file's key. The old file goes once the new one is in place; a failure leaves no new file.
-func (s *Service) replacePicture(ctx context.Context, actorID, old, publish string, p convene.Picture, file io.Reader) (string, error) {
-	if _, ok := pictureSizes[p]; !ok {
-		return "", convene.Errorf(convene.EINVALID, "there is no picture %q", p)
-	}
-	key := ""
-	if file != nil {
-		var err error
-		if key, err = s.storePicture(ctx, p, file); err != nil {
-			return "", err
+// swapPictures makes keys the actor's pictures, in ps too, and returns the keys of the
+// files they replace (pictures that do not change are left out).
+func swapPictures(ctx context.Context, tx convene.Store, actorID string, ps *convene.Pictures, keys map[convene.Picture]string) ([]string, error) {
+	var replaced []string
+	for p, key := range keys {
+		old, err := tx.SetActorPicture(ctx, actorID, p, key)
+		if err != nil {
+			return nil, err
+		}
+		ps.SetPictureKey(p, key)
+		if old != key {
+			replaced = append(replaced, old)
 		}
 	}
-	now := s.timestamp()
-	defer s.notifyOutbox()
-	err := s.store.InTx(ctx, func(tx convene.Store) error {
-		if err := tx.SetActorPicture(ctx, actorID, p, key); err != nil || publish == "" {
-			return err
-		}
-		return tx.EnqueueActivity(ctx, s.actorUpdate(publish, now))
-	})
+	return replaced, nil
+}
+
+// settlePictures deletes the files a picture change leaves unused: the new ones when it
+// failed (err), else the ones it replaced.
+func (s *Service) settlePictures(ctx context.Context, err error, keys map[convene.Picture]string, replaced []string) {
+	unused := replaced
 	if err != nil {
+		unused = slices.Collect(maps.Values(keys))
+	}
+	for _, key := range unused {
 		if key != "" {
 			s.deleteFile(ctx, key)
 		}
-		return "", fmt.Errorf("set %s: %w", p, err)
 	}
-	if old != "" {
-		s.deleteFile(ctx, old)
-	}
-	return key, nil
 }
 
 // actorUpdate is the Update a local actor sends when its profile changes. It carries only
@@ -115,19 +123,15 @@ func (s *Service) storePicture(ctx context.Context, p convene.Picture, file io.R
 	if err != nil {
 		return "", err
 	}
-	if s.files == nil {
-		return "", convene.Errorf(convene.EINVALID, "this server does not accept uploads")
+	if err := s.allowUpload(uploader); err != nil {
+		return "", err
 	}
-	if ok, until := s.uploadsByAccount.allow(uploader.ID, s.now()); !ok {
-		return "", convene.Errorf(convene.ETOOMANY, "too many uploads: try again after %s", until.UTC().Format("15:04 UTC"))
-	}
-	select {
-	case s.imageSlots <- struct{}{}:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	data, ext, err := processPicture(file, pictureSizes[p])
-	<-s.imageSlots
+	var data []byte
+	var ext string
+	err = s.withImageSlot(ctx, func() (err error) {
+		data, ext, err = processPicture(file, pictureSizes[p])
+		return err
+	})
 	if err != nil {
 		return "", err
 	}

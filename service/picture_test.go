@@ -8,7 +8,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/convene-social/convene"
@@ -138,4 +140,49 @@ func TestPeopleAndCommunitiesHavePictures(t *testing.T) {
 			t.Errorf("a refused upload became mia's avatar")
 		}
 	})
+}
+
+// Picture changes that race each other leave exactly the winner's file; removing a picture
+// that is not there tells nobody.
+func TestPictureChangesLeaveNoStrayFiles(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newMediaWorld(t, d)
+		jpg := picture(t, 60, 60, false)
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Go(func() {
+				if _, err := x.svc.SetAccountPicture(as(x.olga), "olga", convene.PictureAvatar, bytes.NewReader(jpg)); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		olga, _ := x.svc.FindAccount(context.Background(), "olga")
+		if files := x.storedFiles(t); len(files) != 1 || files[0] != olga.AvatarKey {
+			t.Errorf("stored files %v; want only the avatar %s", files, olga.AvatarKey)
+		}
+		x.outbox(t)
+		if _, err := x.svc.SetAccountPicture(as(x.olga), "olga", convene.PictureHeader, nil); err != nil {
+			t.Fatal(err)
+		}
+		if list := x.outbox(t); len(list) != 0 {
+			t.Errorf("removing a header that was never set sent %v", activitiesBy(list))
+		}
+	})
+}
+
+// storedFiles lists the files in the media store.
+func (x *mediaWorld) storedFiles(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(x.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
 }

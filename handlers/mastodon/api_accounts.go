@@ -2,7 +2,9 @@ package mastodon
 
 import (
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -195,6 +197,11 @@ func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
+	if r.MultipartForm != nil {
+		// Files over the memory limit were spooled to disk; net/http would remove them only
+		// for its own request, not this copy of it.
+		defer r.MultipartForm.RemoveAll()
+	}
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
@@ -205,11 +212,16 @@ func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	// Pictures first: a bad image is the likelier refusal, and then nothing has changed.
-	for _, pic := range []convene.Picture{convene.PictureAvatar, convene.PictureHeader} {
-		if err := a.setPicture(r, me.Username, pic); err != nil {
-			a.Error(w, r, err)
-			return
+	files, err := pictureFiles(r.MultipartForm)
+	defer closeAll(files)
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	if len(files) > 0 {
+		upd.Pictures = map[convene.Picture]io.Reader{}
+		for p, f := range files {
+			upd.Pictures[p] = f
 		}
 	}
 	updated, err := a.svc.UpdateProfile(r.Context(), me.Username, upd)
@@ -233,18 +245,31 @@ func parsePictureForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// setPicture saves the picture the form carries under the picture's name, if any.
-func (a *API) setPicture(r *http.Request, username string, p convene.Picture) error {
-	if r.MultipartForm == nil || len(r.MultipartForm.File[string(p)]) == 0 {
-		return nil
+// pictureFiles opens the avatar and header a form carries. Any other file is refused: the
+// form has no place for it. The caller closes what is returned, on error too.
+func pictureFiles(form *multipart.Form) (map[convene.Picture]multipart.File, error) {
+	files := map[convene.Picture]multipart.File{}
+	if form == nil {
+		return files, nil
 	}
-	f, err := r.MultipartForm.File[string(p)][0].Open()
-	if err != nil {
-		return fmt.Errorf("open %s: %w", p, err)
+	for name, headers := range form.File {
+		p := convene.Picture(name)
+		if (p != convene.PictureAvatar && p != convene.PictureHeader) || len(headers) != 1 {
+			return files, convene.Errorf(convene.EINVALID, "the form may carry one avatar and one header, and no other file")
+		}
+		f, err := headers[0].Open()
+		if err != nil {
+			return files, fmt.Errorf("open %s: %w", p, err)
+		}
+		files[p] = f
 	}
-	defer f.Close()
-	_, err = a.svc.SetAccountPicture(r.Context(), username, p, f)
-	return err
+	return files, nil
+}
+
+func closeAll(files map[convene.Picture]multipart.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
 
 // handleDeletePicture removes the signed-in person's avatar or header (Mastodon 4.2's
@@ -274,9 +299,10 @@ func profileUpdate(p url.Values) (service.ProfileUpdate, error) {
 	if v, ok := p["note"]; ok && len(v) > 0 {
 		upd.Bio = &v[0]
 	}
+	// Convene has one choice for both: someone who says no to either is not found.
 	for _, name := range []string{"discoverable", "indexable"} {
-		if v, ok := p[name]; ok && len(v) > 0 && upd.Discoverable == nil {
-			found := boolParam(v[0])
+		if v, ok := p[name]; ok && len(v) > 0 {
+			found := boolParam(v[0]) && (upd.Discoverable == nil || *upd.Discoverable)
 			upd.Discoverable = &found
 		}
 	}
