@@ -3,6 +3,7 @@ package handlers
 import (
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
@@ -49,7 +50,16 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // actorLink links to an actor by the name the service found for it.
 func actorLink(n service.ActorName) frontend.ActorLink {
-	return frontend.ActorLink{Name: n.Name, URL: n.URL}
+	return frontend.ActorLink{Name: n.Name, URL: n.URL, Avatar: pageImage(n.Avatar)}
+}
+
+// pageImage keeps a remote image our pages may show: the Content-Security-Policy loads
+// images from elsewhere over https only, so an http one would only be a broken picture.
+func pageImage(u string) string {
+	if strings.HasPrefix(u, "https://") {
+		return u
+	}
+	return ""
 }
 
 // threadLink links to a thread: our page for threads in our communities, the origin's

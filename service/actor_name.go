@@ -9,11 +9,13 @@ import (
 )
 
 // ActorName is how a page names an actor: a readable name, its @name@host handle when
-// known, and where to link it (its profile page, here or on its own server).
+// known, where to link it (its profile page, here or on its own server), and for an actor
+// elsewhere its avatar as its server published it (local accounts have no pictures yet).
 type ActorName struct {
 	Name   string
 	Handle string
 	URL    string
+	Avatar string
 }
 
 // ActorNames names the actors with the given IRIs, by IRI: local accounts and communities
@@ -54,7 +56,7 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 }
 
 func remoteActorName(a *convene.RemoteActor) ActorName {
-	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a)}
+	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a), Avatar: a.AvatarURL}
 }
 
 // profileURL is where to link a remote actor: its profile page when that is an http(s) URL
