@@ -40,7 +40,8 @@ type Account struct {
 	Timezone     string       `db:"timezone"` // IANA name, used to show times
 	// Discoverable is the person's choice to be found: listed in the directory, suggested,
 	// and marked discoverable and indexable for other servers.
-	Discoverable bool      `db:"discoverable"`
+	Discoverable bool `db:"discoverable"`
+	Pictures
 	PublicKeyPEM string    `db:"public_key_pem"`
 	CreatedAt    time.Time `db:"created_at"`
 	UpdatedAt    time.Time `db:"updated_at"`

@@ -1,6 +1,7 @@
 package convene
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"regexp"
@@ -64,3 +65,43 @@ func (PrivateKey) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) 
 
 // PEM returns the key itself, for the one caller that signs with it.
 func (k PrivateKey) PEM() string { return string(k) }
+
+// Picture names one of a local actor's pictures.
+type Picture string
+
+const (
+	PictureAvatar Picture = "avatar" // square, shown beside the name (AS2 icon)
+	PictureHeader Picture = "header" // wide, across the top of the profile (AS2 image)
+)
+
+// Pictures are a local actor's avatar and header: keys of files in the media store, or ""
+// for none (apps then show the default). People and communities have them alike.
+type Pictures struct {
+	AvatarKey string `db:"avatar_key"`
+	HeaderKey string `db:"header_key"`
+}
+
+// Key is the file key of picture p.
+func (ps Pictures) Key(p Picture) string {
+	if p == PictureHeader {
+		return ps.HeaderKey
+	}
+	return ps.AvatarKey
+}
+
+// PictureType is the content type of a picture's file: PNG where there was transparency to
+// keep, else JPEG (the service writes nothing else).
+func PictureType(key string) string {
+	if strings.HasSuffix(key, ".png") {
+		return "image/png"
+	}
+	return "image/jpeg"
+}
+
+// PictureStore keeps which files are local actors' pictures.
+type PictureStore interface {
+	// SetActorPicture makes key (or "" for none) the actor's picture p.
+	SetActorPicture(ctx context.Context, actorID string, p Picture, key string) error
+	// IsActorPicture says whether key is some local actor's picture, for serving it.
+	IsActorPicture(ctx context.Context, key string) (bool, error)
+}

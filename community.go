@@ -31,8 +31,9 @@ type Community struct {
 	// PostingPolicy says who may start threads.
 	PostingPolicy PostingPolicy `db:"posting_policy"`
 	PublicKeyPEM  string        `db:"public_key_pem"`
-	CreatedAt     time.Time     `db:"created_at"`
-	UpdatedAt     time.Time     `db:"updated_at"`
+	Pictures
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // CommunityFilter selects communities; zero fields do not filter. Results are newest first

@@ -258,6 +258,8 @@ type IRIs interface {
 	Event(id string) string
 	Attendees(event string) string
 	Tag(name string) string
+	// Media is the URL of a stored file.
+	Media(key string) string
 	// LocalActor says which local actor an IRI names ("person", "group" or "instance").
 	LocalActor(iri string) (kind, name string, ok bool)
 }

@@ -30,6 +30,7 @@ type Store interface {
 	StatsStore
 	OAuthStore
 	MediaStore
+	PictureStore
 	PollStore
 
 	// InTx runs fn in one transaction: it commits if fn returns nil and rolls back otherwise.

@@ -10,7 +10,8 @@ import (
 )
 
 const accountColumns = `a.id, ac.name AS username, a.email, a.password_hash, a.role, a.state,
-	a.display_name, a.bio, a.timezone, a.discoverable, ac.public_key_pem, a.created_at, a.updated_at`
+	a.display_name, a.bio, a.timezone, a.discoverable, ac.public_key_pem, ac.avatar_key, ac.header_key,
+	a.created_at, a.updated_at`
 
 const accountFrom = ` FROM accounts a JOIN actors ac ON ac.id = a.id`
 

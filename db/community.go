@@ -9,7 +9,7 @@ import (
 )
 
 const communityColumns = `c.id, ac.name AS slug, c.name, c.summary, c.region, c.owner_id, c.follow_policy,
-	c.posting_policy, ac.public_key_pem, c.created_at, c.updated_at`
+	c.posting_policy, ac.public_key_pem, ac.avatar_key, ac.header_key, c.created_at, c.updated_at`
 
 const communityFrom = ` FROM communities c JOIN actors ac ON ac.id = c.id`
 

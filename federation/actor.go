@@ -40,6 +40,7 @@ type actorFields struct {
 	// discoverable is Mastodon's discoverable and indexable: the actor may be suggested and
 	// its public posts found by search elsewhere.
 	discoverable bool
+	pictures     convene.Pictures
 	extra        map[string]any
 }
 
@@ -52,7 +53,7 @@ func PersonToAS(u IRIs, a *convene.Account) ([]byte, error) {
 	return u.actorToAS(streams.NewActivityStreamsPerson(), actorFields{
 		id: u.Person(a.Username), username: a.Username, name: name,
 		summary: service.RenderMarkdown(a.Bio), source: a.Bio,
-		publicKeyPEM: a.PublicKeyPEM, published: a.CreatedAt, discoverable: a.Discoverable,
+		publicKeyPEM: a.PublicKeyPEM, published: a.CreatedAt, discoverable: a.Discoverable, pictures: a.Pictures,
 	})
 }
 
@@ -70,6 +71,7 @@ func GroupToAS(u IRIs, c *convene.Community) ([]byte, error) {
 		publicKeyPEM: c.PublicKeyPEM, published: c.CreatedAt,
 		manuallyApproves: c.FollowPolicy == convene.FollowApproval,
 		discoverable:     true, // a community exists to be found
+		pictures:         c.Pictures,
 		extra: map[string]any{
 			"moderators":              u.Moderators(id),
 			"postingRestrictedToMods": c.PostingPolicy == convene.PostingModerators,
@@ -120,6 +122,12 @@ func (u IRIs) actorToAS(t actorType, f actorFields) ([]byte, error) {
 	}
 	if f.source != "" {
 		extra["source"] = map[string]any{"content": f.source, "mediaType": "text/markdown"}
+	}
+	if key := f.pictures.AvatarKey; key != "" {
+		extra["icon"] = u.pictureImage(key)
+	}
+	if key := f.pictures.HeaderKey; key != "" {
+		extra["image"] = u.pictureImage(key)
 	}
 	for k, v := range f.extra {
 		extra[k] = v
@@ -173,4 +181,9 @@ func mustParse(iri string) *url.URL {
 		panic("federation: bad local IRI " + iri + ": " + err.Error())
 	}
 	return u
+}
+
+// pictureImage is an actor's icon or image as Mastodon and Lemmy read it.
+func (u IRIs) pictureImage(key string) map[string]any {
+	return map[string]any{"type": "Image", "mediaType": convene.PictureType(key), "url": u.Media(key)}
 }

@@ -78,12 +78,13 @@ func (*ErrorPage) template() string { return "error" }
 // ActorPage is the public page of an account or a community, at its actor URL.
 type ActorPage struct {
 	Layout
-	Handle     string // @name@domain
-	Name       string
-	Summary    template.HTML // rendered markdown
-	Region     string
-	IsGroup    bool
-	Since      time.Time
+	Handle  string // @name@domain
+	Name    string
+	Summary template.HTML // rendered markdown
+	Region  string
+	IsGroup bool
+	Since   time.Time
+	Pictures
 	Moderators []ActorLink
 	// A community's events, and its landscape: what the communities it follows are doing.
 	Upcoming        []EventView
@@ -126,6 +127,7 @@ type PostView struct {
 	// the name links (a local /u/ page or the remote profile).
 	AuthorName   string
 	AuthorHandle string
+	AuthorAvatar string // "" when the author has none
 	AuthorURL    string
 }
 

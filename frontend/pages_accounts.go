@@ -20,6 +20,7 @@ type ProfilePage struct {
 	Posts       []ProfilePost
 	// Own: the viewer is this person, who gets a link to their settings.
 	Own bool
+	Pictures
 }
 
 func (*ProfilePage) template() string { return "profile" }
@@ -59,12 +60,14 @@ type SettingsPage struct {
 	Timezone    string
 	// Discoverable is the "let people find me" choice.
 	Discoverable bool
+	PictureForms PictureForms
 	// Saved names the form that has just been saved ("profile" or "password"); Form the one
 	// being shown again with an error, which goes beside that form.
 	Saved         string
 	Form          string
 	ProfileError  string
 	PasswordError string
+	PicturesError string
 }
 
 func (*SettingsPage) template() string { return "settings" }
@@ -73,13 +76,17 @@ func (*SettingsPage) template() string { return "settings" }
 const (
 	SettingsProfile  = "profile"
 	SettingsPassword = "password"
+	SettingsPictures = "pictures"
 )
 
 // SetError puts a message beside the form that failed.
 func (p *SettingsPage) SetError(msg string) {
-	if p.Form == SettingsPassword {
+	switch p.Form {
+	case SettingsPassword:
 		p.PasswordError = msg
-	} else {
+	case SettingsPictures:
+		p.PicturesError = msg
+	default:
 		p.ProfileError = msg
 	}
 }

@@ -43,6 +43,7 @@ type CommunitySettingsPage struct {
 	CrossPosts       []CrossPostView
 	Following        []FollowView
 	FollowHandle     string // as typed
+	PictureForms     PictureForms
 }
 
 func (*CommunitySettingsPage) template() string { return "community_settings" }

@@ -18,7 +18,7 @@ func TestLandscapesShowFollowedCommunitiesAvatars(t *testing.T) {
 		{Name: "Oak growers", URL: "https://far.example/@oak", Avatar: "https://files.far.example/oak.png?s=1&t=2"},
 		{Name: "Ash", URL: "https://far.example/@ash"},
 	}
-	const img = `<img src="https://files.far.example/oak.png?s=1&amp;t=2" class="avatar" width="24" height="24" alt="" ` +
+	const img = `<img src="https://files.far.example/oak.png?s=1&amp;t=2" alt="" class="avatar-small" width="24" height="24" ` +
 		`loading="lazy" referrerpolicy="no-referrer"> <a href="https://far.example/@oak">Oak growers</a>`
 	for name, page := range map[string]Page{
 		"home":      &HomePage{Followed: followed},

@@ -14,21 +14,13 @@ import (
 // accountsRoutes mounts a person's settings; their profile page is served by handlePerson
 // at their actor URL.
 func (s *Server) accountsRoutes(r, forms *mux.Router) {
-	r.HandleFunc("/settings", s.signedInOnly(s.handleSettings)).Methods(http.MethodGet, http.MethodHead)
-	forms.HandleFunc("/settings/profile", s.signedInOnly(s.handleSaveProfile)).Methods(http.MethodPost)
-	forms.HandleFunc("/settings/password", s.signedInOnly(s.handleChangePassword)).Methods(http.MethodPost)
+	r.HandleFunc("/settings", signInFirst(settingsPath, s.handleSettings)).Methods(http.MethodGet, http.MethodHead)
+	forms.HandleFunc("/settings/profile", signInFirst(settingsPath, s.handleSaveProfile)).Methods(http.MethodPost)
+	forms.HandleFunc("/settings/password", signInFirst(settingsPath, s.handleChangePassword)).Methods(http.MethodPost)
 }
 
-// signedInOnly sends visitors to sign in, and back to the settings afterwards.
-func (s *Server) signedInOnly(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if sessionFrom(r.Context()) == nil {
-			http.Redirect(w, r, "/login?next=/settings", http.StatusSeeOther)
-			return
-		}
-		h(w, r)
-	}
-}
+// settingsPath is where the settings forms live, to come back to after signing in.
+func settingsPath(*http.Request) string { return "/settings" }
 
 // renderProfile is the HTML side of /u/{name}: who the person is, the communities they
 // joined and what they posted lately.
@@ -43,7 +35,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, username 
 	page := &frontend.ProfilePage{
 		Layout:   frontend.Layout{Title: name, Instance: s.domain, AlternateAS2: s.iris.Person(a.Username)},
 		Username: a.Username, Handle: "@" + a.Username + "@" + s.domain, Name: name,
-		Bio: s.markdown(a.Bio), Timezone: a.Timezone, Since: a.CreatedAt,
+		Bio: s.markdown(a.Bio), Timezone: a.Timezone, Since: a.CreatedAt, Pictures: s.pictures(a.Pictures),
 	}
 	if ws := sessionFrom(r.Context()); ws != nil && ws.account.ID == a.ID {
 		page.Own = true
@@ -70,7 +62,8 @@ func profilePost(p *convene.Post) frontend.ProfilePost {
 // handleSettings serves /settings with the viewer's profile in its form.
 func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) {
 	page := s.settingsPage(sessionFrom(r.Context()).account, "")
-	if saved := r.URL.Query().Get("saved"); saved == frontend.SettingsProfile || saved == frontend.SettingsPassword {
+	if saved := r.URL.Query().Get("saved"); saved == frontend.SettingsProfile || saved == frontend.SettingsPassword ||
+		saved == frontend.SettingsPictures {
 		page.Saved = saved
 	}
 	s.renderPage(w, r, page)
@@ -78,7 +71,8 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) settingsPage(a *convene.Account, form string) *frontend.SettingsPage {
 	return &frontend.SettingsPage{Layout: s.layoutTitled("Settings"), Username: a.Username,
-		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Discoverable: a.Discoverable, Form: form}
+		DisplayName: a.DisplayName, Bio: a.Bio, Timezone: a.Timezone, Discoverable: a.Discoverable, Form: form,
+		PictureForms: frontend.PictureForms{Action: "/settings/picture", Pictures: s.pictures(a.Pictures)}}
 }
 
 // handleSaveProfile saves the profile form; on an error the form comes back as typed.

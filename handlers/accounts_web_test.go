@@ -96,14 +96,14 @@ func TestSettingsRequireSignIn(t *testing.T) {
 	signedIn(t, h) // the instance has an account, so nobody is sent to /setup
 	visitor := newBrowser(t, h)
 	resp, page := visitor.get("/settings")
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=/settings" {
-		t.Errorf("/settings for a visitor = %d to %q, want /login?next=/settings", resp.StatusCode, resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Fsettings" {
+		t.Errorf("/settings for a visitor = %d to %q, want /login?next=%%2Fsettings", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, page = visitor.get("/login")
 	for _, path := range []string{"/settings/profile", "/settings/password"} {
 		resp, _ := visitor.post(path, url.Values{"csrf": {visitor.formSecret(page)}, "display_name": {"Mallory"}})
-		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
-			t.Errorf("a visitor's POST %s = %d to %q, want sign-in", path, resp.StatusCode, resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Fsettings" {
+			t.Errorf("a visitor's POST %s = %d to %q, want sign-in and back to the settings", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
 }

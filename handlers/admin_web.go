@@ -21,37 +21,21 @@ const signupsPerPage = 50
 // (everyone but admins gets 403); visitors are first sent to sign in.
 func (s *Server) adminRoutes(r, forms *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
-	r.Handle("/admin", signInFirst(s.handleAdmin)).Methods(get...)
-	r.Handle("/admin/signups", signInFirst(s.handleAdminSignups)).Methods(get...)
-	forms.Handle("/admin/signups/{username}/approve", signInFirst(s.handleApproveSignup)).Methods(http.MethodPost)
-	forms.Handle("/admin/signups/{username}/reject", signInFirst(s.handleRejectSignup)).Methods(http.MethodPost)
-	r.Handle("/admin/domains", signInFirst(s.handleAdminDomains)).Methods(get...)
-	forms.Handle("/admin/domains", signInFirst(s.handleBlockDomain)).Methods(http.MethodPost)
-	forms.Handle("/admin/domains/unblock", signInFirst(s.handleUnblockDomain)).Methods(http.MethodPost)
-	r.Handle("/admin/settings", signInFirst(s.handleAdminSettings)).Methods(get...)
-	forms.Handle("/admin/settings", signInFirst(s.handleSaveSettings)).Methods(http.MethodPost)
+	r.HandleFunc("/admin", signInFirst(adminSection, s.handleAdmin)).Methods(get...)
+	r.HandleFunc("/admin/signups", signInFirst(adminSection, s.handleAdminSignups)).Methods(get...)
+	forms.HandleFunc("/admin/signups/{username}/approve", signInFirst(adminSection, s.handleApproveSignup)).Methods(http.MethodPost)
+	forms.HandleFunc("/admin/signups/{username}/reject", signInFirst(adminSection, s.handleRejectSignup)).Methods(http.MethodPost)
+	r.HandleFunc("/admin/domains", signInFirst(adminSection, s.handleAdminDomains)).Methods(get...)
+	forms.HandleFunc("/admin/domains", signInFirst(adminSection, s.handleBlockDomain)).Methods(http.MethodPost)
+	forms.HandleFunc("/admin/domains/unblock", signInFirst(adminSection, s.handleUnblockDomain)).Methods(http.MethodPost)
+	r.HandleFunc("/admin/settings", signInFirst(adminSection, s.handleAdminSettings)).Methods(get...)
+	forms.HandleFunc("/admin/settings", signInFirst(adminSection, s.handleSaveSettings)).Methods(http.MethodPost)
 }
 
-// signInFirst sends a visitor to the sign-in page and back: to the page itself after a GET,
-// to the section the form was on after a POST (a POST address cannot be opened again).
-func signInFirst(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sessionFrom(r.Context()) != nil {
-			h(w, r)
-			return
-		}
-		next := r.URL.RequestURI()
-		if r.Method == http.MethodPost {
-			next = adminSection(r.URL.Path)
-		}
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-	})
-}
-
-// adminSection is the page an admin path belongs to: /admin/signups for
+// adminSection is the page an admin form belongs to: /admin/signups for
 // /admin/signups/ben/approve.
-func adminSection(path string) string {
-	parts := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 3)
+func adminSection(r *http.Request) string {
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
 	return "/" + strings.Join(parts[:min(len(parts), 2)], "/")
 }
 

@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,7 +25,8 @@ func TestClientAPIUpdateCredentials(t *testing.T) {
 		`{"display_name":"Alice Smith","note":"I *grow* apples.","discoverable":true,"locked":false,"bot":false,"source":{"privacy":"public"}}`, alice)
 	me := obj(v)
 	if resp.StatusCode != 200 || me["display_name"] != "Alice Smith" || strings.TrimSpace(me["note"].(string)) != "<p>I <em>grow</em> apples.</p>" ||
-		obj(me["source"])["note"] != "I *grow* apples." || me["discoverable"] != true || me["indexable"] != true {
+		obj(me["source"])["note"] != "I *grow* apples." || me["discoverable"] != true || me["indexable"] != true ||
+		obj(me["source"])["discoverable"] != true || obj(me["source"])["indexable"] != true {
 		t.Fatalf("update_credentials = %d %v", resp.StatusCode, v)
 	}
 	if a, _ := w.svc.FindAccount(context.Background(), "alice"); a.DisplayName != "Alice Smith" || !a.Discoverable {
@@ -50,6 +54,99 @@ func TestClientAPIUpdateCredentials(t *testing.T) {
 	if a, _ := w.svc.FindAccount(context.Background(), "alice"); a.DisplayName != "Alice Smith" {
 		t.Errorf("a refused update changed the name to %q", a.DisplayName)
 	}
+}
+
+// pictureForm is an update_credentials form as apps send it: fields and a picture file.
+func pictureForm(t *testing.T, field string, data []byte, fields ...string) (string, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for i := 0; i+1 < len(fields); i += 2 {
+		w.WriteField(fields[i], fields[i+1])
+	}
+	part, err := w.CreateFormFile(field, "me.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	return w.FormDataContentType(), b.Bytes()
+}
+
+func (b *browser) patchForm(path, token, contentType string, body []byte) (*http.Response, map[string]any) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPatch, b.srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		b.t.Fatalf("PATCH %s = %d, not JSON", path, resp.StatusCode)
+	}
+	return resp, v
+}
+
+func TestClientAPIAvatarAndHeader(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice := w.b, w.alice
+	_, v := b.apiJSON("GET", "/api/v1/accounts/verify_credentials", "", alice)
+	defaultAvatar := obj(v)["avatar"].(string)
+
+	ct, body := pictureForm(t, "avatar", testPNG(t, 200, 120), "display_name", "Alice")
+	resp, me := b.patchForm("/api/v1/accounts/update_credentials", alice, ct, body)
+	avatar, _ := me["avatar"].(string)
+	if resp.StatusCode != 200 || avatar == defaultAvatar || !strings.HasPrefix(avatar, "https://convene.test/media/") ||
+		me["avatar_static"] != avatar || me["display_name"] != "Alice" || me["header"] == avatar {
+		t.Fatalf("update_credentials with an avatar = %d %v", resp.StatusCode, me)
+	}
+	if resp, _ := b.get(strings.TrimPrefix(avatar, "https://convene.test")); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("the avatar is served as %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// The community account and the actor document show it too.
+	if _, v := b.apiJSON("GET", "/api/v1/accounts/"+me["id"].(string), "", ""); obj(v)["avatar"] != avatar {
+		t.Errorf("GET the account: avatar = %v", obj(v)["avatar"])
+	}
+	if icon, _ := b.as2("/u/alice")["icon"].(map[string]any); icon["url"] != avatar || icon["type"] != "Image" || icon["mediaType"] != "image/png" {
+		t.Errorf("the Person's icon = %v", icon)
+	}
+
+	// A picture that is not one: 422, and nothing else in the form is saved.
+	ct, body = pictureForm(t, "header", []byte("text"), "display_name", "Changed")
+	if resp, v := b.patchForm("/api/v1/accounts/update_credentials", alice, ct, body); resp.StatusCode != 422 || v["error"] == "" {
+		t.Errorf("a text file as header = %d %v", resp.StatusCode, v)
+	}
+	if a, _ := w.svc.FindAccount(context.Background(), "alice"); a.DisplayName != "Alice" {
+		t.Errorf("the refused form changed the name to %q", a.DisplayName)
+	}
+
+	resp, v = b.apiJSON("DELETE", "/api/v1/profile/avatar", "", alice)
+	if resp.StatusCode != 200 || obj(v)["avatar"] != defaultAvatar {
+		t.Errorf("DELETE /api/v1/profile/avatar = %d %v", resp.StatusCode, v)
+	}
+	if resp, _ := b.get(strings.TrimPrefix(avatar, "https://convene.test")); resp.StatusCode != 404 {
+		t.Errorf("the removed avatar is still served: %d", resp.StatusCode)
+	}
+}
+
+// as2 fetches path as ActivityPub peers do.
+func (b *browser) as2(path string) map[string]any {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.srv.URL+path, nil)
+	req.Header.Set("Accept", "application/activity+json")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		b.t.Fatalf("GET %s as AS2 = %d, not JSON", path, resp.StatusCode)
+	}
+	return v
 }
 
 // TestClientAPIShowsARemoteAccountsOwnProfile: once a community elsewhere is known here, apps

@@ -281,6 +281,8 @@ func TestClientAPIRoutesRequireTokensAndScopes(t *testing.T) {
 	}{
 		{"GET", "/api/v1/accounts/verify_credentials", false},
 		{"PATCH", "/api/v1/accounts/update_credentials", true},
+		{"DELETE", "/api/v1/profile/avatar", true},
+		{"DELETE", "/api/v1/profile/header", true},
 		{"GET", "/api/v1/accounts/relationships?id[]=" + id, false},
 		{"POST", "/api/v1/accounts/" + id + "/follow", true},
 		{"POST", "/api/v1/accounts/" + id + "/unfollow", true},

@@ -12,14 +12,15 @@ import (
 func (s *Server) communityPage(r *http.Request, c *convene.Community) (*frontend.ActorPage, error) {
 	ctx := r.Context()
 	page := &frontend.ActorPage{
-		Layout:  frontend.Layout{Title: c.Name, Instance: s.domain, AlternateAS2: s.iris.Group(c.Slug)},
-		Handle:  "@" + c.Slug + "@" + s.domain,
-		Name:    c.Name,
-		Summary: s.markdown(c.Summary),
-		Region:  c.Region,
-		IsGroup: true,
-		Since:   c.CreatedAt,
-		Slug:    c.Slug,
+		Layout:   frontend.Layout{Title: c.Name, Instance: s.domain, AlternateAS2: s.iris.Group(c.Slug)},
+		Handle:   "@" + c.Slug + "@" + s.domain,
+		Name:     c.Name,
+		Summary:  s.markdown(c.Summary),
+		Region:   c.Region,
+		IsGroup:  true,
+		Since:    c.CreatedAt,
+		Slug:     c.Slug,
+		Pictures: s.pictures(c.Pictures),
 	}
 	moderators, err := s.svc.FindModerators(ctx, c.Slug)
 	if err != nil {

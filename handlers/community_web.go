@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -26,16 +25,6 @@ func (s *Server) communityRoutes(r, forms *mux.Router) {
 	forms.HandleFunc("/c/{slug}/settings/cross-posts", s.handleDecideCrossPost).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/settings/following", s.handleFollowCommunity).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/settings/following/remove", s.handleUnfollowCommunity).Methods(http.MethodPost)
-}
-
-// requireSignIn sends a visitor to sign in first, to come back to this page; it reports
-// whether the request may go on.
-func requireSignIn(w http.ResponseWriter, r *http.Request) bool {
-	if sessionFrom(r.Context()) != nil {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 // handleNewCommunityForm serves /communities/new.
@@ -69,6 +58,7 @@ func communityForm(r *http.Request) frontend.CommunityForm {
 // its forms redirect with (only these words: the page never echoes the parameter).
 var settingsNotices = map[string]string{
 	"profile":             "The profile and policies are saved; followers elsewhere are told.",
+	"pictures":            "The pictures are saved; followers elsewhere are told.",
 	"moderator-added":     "The moderator was added.",
 	"moderator-removed":   "The moderator was removed.",
 	"follow-approved":     "The follow request was approved.",
@@ -106,6 +96,7 @@ func (s *Server) communitySettingsPage(r *http.Request) (*frontend.CommunitySett
 		Form: frontend.CommunityForm{Slug: c.Slug, Name: c.Name, Summary: c.Summary, Region: c.Region,
 			FollowPolicy: string(c.FollowPolicy), PostingPolicy: string(c.PostingPolicy)},
 		ManageModerators: cs.ManageModerators,
+		PictureForms:     frontend.PictureForms{Action: "/c/" + c.Slug + "/settings/picture", Pictures: s.pictures(c.Pictures)},
 	}
 	for _, m := range cs.Moderators {
 		page.Moderators = append(page.Moderators, frontend.ModeratorView{Username: m.Username,

@@ -261,7 +261,7 @@ func TestMemberFollowsSomethingElsewhereFromItsFollowButton(t *testing.T) {
 		t.Errorf("a visitor = %d to %q; want to sign in first and come back", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, page := b.get(path)
-	avatar := `<img src="` + gardenAvatar + `" class="avatar" width="24" height="24" alt="" loading="lazy" referrerpolicy="no-referrer"> <strong>Garden circle</strong>`
+	avatar := `<img src="` + gardenAvatar + `" alt="" class="avatar-small" width="24" height="24" loading="lazy" referrerpolicy="no-referrer"> <strong>Garden circle</strong>`
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, avatar) ||
 		!strings.Contains(page, `<input type="hidden" name="uri" value="`+garden+`">`) {
 		t.Fatalf("the confirmation = %d, without the group's name beside its avatar:\n%s", resp.StatusCode, page)

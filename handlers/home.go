@@ -3,7 +3,6 @@ package handlers
 import (
 	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
@@ -50,16 +49,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // actorLink links to an actor by the name the service found for it.
 func actorLink(n service.ActorName) frontend.ActorLink {
-	return frontend.ActorLink{Name: n.Name, URL: n.URL, Avatar: pageImage(n.Avatar)}
-}
-
-// pageImage keeps a remote image our pages may show: the Content-Security-Policy loads
-// images from elsewhere over https only, so an http one would only be a broken picture.
-func pageImage(u string) string {
-	if strings.HasPrefix(u, "https://") {
-		return u
-	}
-	return ""
+	return frontend.ActorLink{Name: n.Name, URL: n.URL, Avatar: n.AvatarURL}
 }
 
 // threadLink links to a thread: our page for threads in our communities, the origin's

@@ -46,7 +46,7 @@ func (s *Server) handleOAuthAuthorizeForm(w http.ResponseWriter, r *http.Request
 			return
 		}
 		q.Del("force_login")
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path+"?"+q.Encode()), http.StatusSeeOther)
+		redirectToSignIn(w, r, r.URL.Path+"?"+q.Encode())
 		return
 	}
 	if !requireSignIn(w, r) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -202,4 +203,36 @@ func localPath(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// signInFirst sends a visitor to the sign-in page and back afterwards: to the page asked for
+// after a GET, or, since a redirect cannot send a form again, to formPage(r), the page the
+// form is on.
+func signInFirst(formPage func(*http.Request) string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if sessionFrom(r.Context()) != nil {
+			h(w, r)
+			return
+		}
+		next := r.URL.RequestURI()
+		if r.Method == http.MethodPost {
+			next = formPage(r)
+		}
+		redirectToSignIn(w, r, next)
+	}
+}
+
+// requireSignIn is signInFirst inside a page's handler that decides late whether a visitor
+// must sign in; it reports whether the viewer is signed in.
+func requireSignIn(w http.ResponseWriter, r *http.Request) bool {
+	if sessionFrom(r.Context()) != nil {
+		return true
+	}
+	redirectToSignIn(w, r, r.URL.RequestURI())
+	return false
+}
+
+// redirectToSignIn sends the browser to sign in, then on to next, a local path.
+func redirectToSignIn(w http.ResponseWriter, r *http.Request, next string) {
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 }

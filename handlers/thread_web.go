@@ -90,7 +90,7 @@ func threadPost(p *convene.Post, author service.ActorName, can service.PostActio
 	v := postView(p)
 	v.Published = p.PublishedAt.In(loc)
 	if !v.Deleted {
-		v.AuthorName, v.AuthorHandle, v.AuthorURL = author.Name, author.Handle, author.URL
+		v.AuthorName, v.AuthorHandle, v.AuthorURL, v.AuthorAvatar = author.Name, author.Handle, author.URL, author.AvatarURL
 	}
 	return &frontend.ThreadPost{PostView: v, ParentID: p.ParentID, Edited: p.EditedAt != nil, Likes: p.LikeCount,
 		CanReply: can.Reply, CanLike: can.Like, Liked: can.Liked, CanEdit: can.Edit, CanDelete: can.Delete}

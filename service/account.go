@@ -262,9 +262,7 @@ func (s *Service) UpdateProfile(ctx context.Context, username string, upd Profil
 		if err := tx.UpdateAccount(ctx, a); err != nil || !public {
 			return err
 		}
-		person := s.iris.Person(a.Username)
-		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(a.UpdatedAt), Type: "Update", Actor: person,
-			Object: person, To: []string{convene.PublicIRI}, Cc: []string{s.iris.Followers(person)}, Published: a.UpdatedAt})
+		return tx.EnqueueActivity(ctx, s.actorUpdate(s.iris.Person(a.Username), a.UpdatedAt))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update profile: %w", err)

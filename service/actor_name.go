@@ -9,13 +9,15 @@ import (
 )
 
 // ActorName is how a page names an actor: a readable name, its @name@host handle when
-// known, where to link it (its profile page, here or on its own server), and for an actor
-// elsewhere its avatar as its server published it (local accounts have no pictures yet).
+// known, and where to link it (its profile page, here or on its own server).
 type ActorName struct {
 	Name   string
 	Handle string
 	URL    string
-	Avatar string
+	// AvatarURL is the actor's avatar, "" when it has none. An actor elsewhere's is kept only
+	// on https: pages load other servers' images over https only (their img-src), so an http
+	// one would be a broken picture.
+	AvatarURL string
 }
 
 // ActorNames names the actors with the given IRIs, by IRI: local accounts and communities
@@ -39,11 +41,11 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 		switch kind {
 		case "person":
 			if a, err := s.store.FindAccountByUsername(ctx, name); err == nil {
-				return ActorName{Name: nonEmpty(a.DisplayName, a.Username), Handle: handle, URL: iri}
+				return ActorName{Name: nonEmpty(a.DisplayName, a.Username), Handle: handle, URL: iri, AvatarURL: s.avatarURL(a.Pictures)}
 			}
 		case "group":
 			if c, err := s.store.FindCommunityBySlug(ctx, name); err == nil {
-				return ActorName{Name: nonEmpty(c.Name, c.Slug), Handle: handle, URL: iri}
+				return ActorName{Name: nonEmpty(c.Name, c.Slug), Handle: handle, URL: iri, AvatarURL: s.avatarURL(c.Pictures)}
 			}
 		}
 		return fallback
@@ -52,11 +54,24 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 	if err != nil {
 		return fallback
 	}
-	return remoteActorName(a)
+	return RemoteActorName(a)
 }
 
-func remoteActorName(a *convene.RemoteActor) ActorName {
-	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a), Avatar: a.AvatarURL}
+// avatarURL is the URL of a local actor's avatar, "" when it has none.
+func (s *Service) avatarURL(ps convene.Pictures) string {
+	if ps.AvatarKey == "" {
+		return ""
+	}
+	return s.iris.Media(ps.AvatarKey)
+}
+
+// RemoteActorName names an actor elsewhere as ActorName does, for a page that has it at hand.
+func RemoteActorName(a *convene.RemoteActor) ActorName {
+	avatar := a.AvatarURL
+	if !strings.HasPrefix(avatar, "https://") {
+		avatar = ""
+	}
+	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a), AvatarURL: avatar}
 }
 
 // profileURL is where to link a remote actor: its profile page when that is an http(s) URL

@@ -54,8 +54,7 @@ func (s *Service) UpdateCommunity(ctx context.Context, slug string, in Community
 				return err
 			}
 		}
-		return tx.EnqueueActivity(ctx, &convene.Activity{ID: convene.NewIDAt(c.UpdatedAt), Type: "Update", Actor: group,
-			Object: group, To: []string{convene.PublicIRI}, Cc: []string{s.iris.Followers(group)}, Published: c.UpdatedAt})
+		return tx.EnqueueActivity(ctx, s.actorUpdate(group, c.UpdatedAt))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update community %s: %w", c.Slug, err)

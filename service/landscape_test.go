@@ -61,7 +61,7 @@ func TestHomeLandscape(t *testing.T) {
 			t.Errorf("communities = %d, want 2", len(land.Communities))
 		}
 		if len(land.Followed) != 1 || land.Followed[0].Name != "Oak growers" || land.Followed[0].URL != "https://far.example/@oak" ||
-			land.Followed[0].Avatar != "https://files.far.example/oak.png" {
+			land.Followed[0].AvatarURL != "https://files.far.example/oak.png" {
 			t.Errorf("followed elsewhere = %+v, want only Oak growers, with its avatar", land.Followed)
 		}
 		if len(land.Events) != 1 || land.Events[0].ID != e.ID {

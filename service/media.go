@@ -163,19 +163,36 @@ func (s *Service) MediaFile(ctx context.Context, key string) (convene.MediaFile,
 	if s.files == nil {
 		return nil, "", convene.Errorf(convene.ENOTFOUND, "no such file")
 	}
-	m, err := s.store.FindMediaByFileKey(ctx, key)
+	contentType, err := s.fileType(ctx, key)
 	if err != nil {
 		return nil, "", err
-	}
-	contentType := m.ContentType
-	if key == m.SmallKey {
-		contentType = "image/jpeg"
 	}
 	f, err := s.files.Open(ctx, key)
 	if err != nil {
 		return nil, "", err
 	}
 	return f, contentType, nil
+}
+
+// fileType is the content type of a stored file: a post's attachment or its preview, or a
+// person's or community's picture. ENOTFOUND for anything else, such as a file whose row is
+// gone.
+func (s *Service) fileType(ctx context.Context, key string) (string, error) {
+	m, err := s.store.FindMediaByFileKey(ctx, key)
+	if err == nil {
+		if key == m.SmallKey {
+			return "image/jpeg", nil
+		}
+		return m.ContentType, nil
+	}
+	if convene.ErrorCode(err) != convene.ENOTFOUND {
+		return "", err
+	}
+	picture, err := s.store.IsActorPicture(ctx, key)
+	if err != nil || !picture {
+		return "", firstErr(err, convene.Errorf(convene.ENOTFOUND, "no such file"))
+	}
+	return convene.PictureType(key), nil
 }
 
 // unattachedMediaLifetime is how long an upload may wait to be posted.

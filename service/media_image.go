@@ -42,32 +42,9 @@ type processedImage struct {
 // processImage reads an upload (at most ImageSizeLimit bytes) and returns it processed. The
 // type is sniffed from the bytes; the client's Content-Type and file name are never trusted.
 func processImage(r io.Reader) (*processedImage, error) {
-	data, err := io.ReadAll(io.LimitReader(r, ImageSizeLimit+1))
+	data, format, img, err := decodeUpload(r)
 	if err != nil {
-		return nil, fmt.Errorf("read upload: %w", err)
-	}
-	if len(data) > ImageSizeLimit {
-		return nil, convene.Errorf(convene.EINVALID, "the file is larger than %d MB", ImageSizeLimit>>20)
-	}
-	format := http.DetectContentType(data)
-	codec, ok := imageCodecs[format]
-	if !ok {
-		return nil, convene.Errorf(convene.EINVALID,
-			"files of type %s are not supported: upload a JPEG, PNG, GIF or WebP image", format)
-	}
-	cfg, err := codec.config(bytes.NewReader(data))
-	if err != nil {
-		return nil, convene.Errorf(convene.EINVALID, "the file is not a readable %s image", format)
-	}
-	// Checked before decoding: a few kilobytes of PNG can declare a picture that would take
-	// gigabytes to decode.
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > ImageMatrixLimit {
-		return nil, convene.Errorf(convene.EINVALID, "the image is %d×%d pixels; the limit is %d pixels in all",
-			cfg.Width, cfg.Height, ImageMatrixLimit)
-	}
-	img, err := codec.decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, convene.Errorf(convene.EINVALID, "the file is not a readable %s image", format)
+		return nil, err
 	}
 	if format == "image/jpeg" {
 		if o := jpegOrientation(data); o != 1 {
@@ -83,6 +60,39 @@ func processImage(r io.Reader) (*processedImage, error) {
 		return finishImage(format, data, img, true)
 	}
 	return finishImage(format, data, img, false)
+}
+
+// decodeUpload reads an uploaded image (at most ImageSizeLimit bytes) and decodes it, with
+// the type sniffed from the bytes and the pixel count checked before decoding.
+func decodeUpload(r io.Reader) ([]byte, string, image.Image, error) {
+	data, err := io.ReadAll(io.LimitReader(r, ImageSizeLimit+1))
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("read upload: %w", err)
+	}
+	if len(data) > ImageSizeLimit {
+		return nil, "", nil, convene.Errorf(convene.EINVALID, "the file is larger than %d MB", ImageSizeLimit>>20)
+	}
+	format := http.DetectContentType(data)
+	codec, ok := imageCodecs[format]
+	if !ok {
+		return nil, "", nil, convene.Errorf(convene.EINVALID,
+			"files of type %s are not supported: upload a JPEG, PNG, GIF or WebP image", format)
+	}
+	cfg, err := codec.config(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", nil, convene.Errorf(convene.EINVALID, "the file is not a readable %s image", format)
+	}
+	// Checked before decoding: a few kilobytes of PNG can declare a picture that would take
+	// gigabytes to decode.
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > ImageMatrixLimit {
+		return nil, "", nil, convene.Errorf(convene.EINVALID, "the image is %d×%d pixels; the limit is %d pixels in all",
+			cfg.Width, cfg.Height, ImageMatrixLimit)
+	}
+	img, err := codec.decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", nil, convene.Errorf(convene.EINVALID, "the file is not a readable %s image", format)
+	}
+	return data, format, img, nil
 }
 
 // sameJPEGSize checks that a stripped JPEG still declares the picture that was decoded.

@@ -26,6 +26,8 @@ func (a *API) apiRoutes(r *mux.Router) {
 
 	api.HandleFunc("/v1/accounts/verify_credentials", a.auth("read:accounts profile", a.handleVerifyCredentials)).Methods(get)
 	api.HandleFunc("/v1/accounts/update_credentials", a.auth("write:accounts", a.handleUpdateCredentials)).Methods(http.MethodPatch)
+	api.HandleFunc("/v1/profile/avatar", a.auth("write:accounts", a.handleDeletePicture(convene.PictureAvatar))).Methods(http.MethodDelete)
+	api.HandleFunc("/v1/profile/header", a.auth("write:accounts", a.handleDeletePicture(convene.PictureHeader))).Methods(http.MethodDelete)
 	api.HandleFunc("/v1/accounts/lookup", a.optionalAuth("read:accounts", a.handleLookup)).Methods(get)
 	api.HandleFunc("/v1/accounts/search", a.optionalAuth("read:accounts", a.handleAccountSearch)).Methods(get)
 	api.HandleFunc("/v1/accounts/relationships", a.auth("read:follows", a.handleRelationships)).Methods(get)

@@ -1,7 +1,8 @@
 package mastodon
 
 import (
-	"mime/multipart"
+	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -180,8 +181,8 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleUpdateCredentials edits the signed-in person's profile from an app's profile editor:
-// display_name, note (markdown, as source.note gives it back) and discoverable (or
-// indexable, which Convene does not tell apart). Apps send the whole form, so what Convene
+// display_name, note (markdown, as source.note gives it back), discoverable (or indexable,
+// which Convene does not tell apart), and avatar and header as files. Apps send the whole form, so what Convene
 // has no room for is accepted while it asks for nothing (locked and bot false, privacy
 // public) and refused otherwise, rather than dropped in silence.
 func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
@@ -190,15 +191,26 @@ func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
 		return
 	}
+	if err := parsePictureForm(w, r); err != nil {
+		a.Error(w, r, err)
+		return
+	}
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
 		return
 	}
-	upd, err := profileUpdate(p, r.MultipartForm)
+	upd, err := profileUpdate(p)
 	if err != nil {
 		a.Error(w, r, err)
 		return
+	}
+	// Pictures first: a bad image is the likelier refusal, and then nothing has changed.
+	for _, pic := range []convene.Picture{convene.PictureAvatar, convene.PictureHeader} {
+		if err := a.setPicture(r, me.Username, pic); err != nil {
+			a.Error(w, r, err)
+			return
+		}
 	}
 	updated, err := a.svc.UpdateProfile(r.Context(), me.Username, upd)
 	if err != nil {
@@ -208,8 +220,53 @@ func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 	a.writeCredentialAccount(w, r, updated)
 }
 
+// parsePictureForm reads a multipart form with room for two pictures; other bodies are left
+// to params.
+func parsePictureForm(w http.ResponseWriter, r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 2*service.ImageSizeLimit+maxParamBody)
+	if err := r.ParseMultipartForm(maxParamBody); err != nil {
+		return convene.Errorf(convene.EINVALID, "the form is not valid, or its files are larger than %d MB each", service.ImageSizeLimit>>20)
+	}
+	return nil
+}
+
+// setPicture saves the picture the form carries under the picture's name, if any.
+func (a *API) setPicture(r *http.Request, username string, p convene.Picture) error {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[string(p)]) == 0 {
+		return nil
+	}
+	f, err := r.MultipartForm.File[string(p)][0].Open()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", p, err)
+	}
+	defer f.Close()
+	_, err = a.svc.SetAccountPicture(r.Context(), username, p, f)
+	return err
+}
+
+// handleDeletePicture removes the signed-in person's avatar or header (Mastodon 4.2's
+// DELETE /api/v1/profile/avatar and /header), answering with their account.
+func (a *API) handleDeletePicture(p convene.Picture) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		me := convene.PrincipalFrom(r.Context()).Account
+		if me == nil {
+			a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
+			return
+		}
+		updated, err := a.svc.SetAccountPicture(r.Context(), me.Username, p, nil)
+		if err != nil {
+			a.Error(w, r, err)
+			return
+		}
+		a.writeCredentialAccount(w, r, updated)
+	}
+}
+
 // profileUpdate reads update_credentials' parameters.
-func profileUpdate(p url.Values, form *multipart.Form) (service.ProfileUpdate, error) {
+func profileUpdate(p url.Values) (service.ProfileUpdate, error) {
 	var upd service.ProfileUpdate
 	if v, ok := p["display_name"]; ok && len(v) > 0 {
 		upd.DisplayName = &v[0]
@@ -230,8 +287,6 @@ func profileUpdate(p url.Values, form *multipart.Form) (service.ProfileUpdate, e
 		return upd, convene.Errorf(convene.EINVALID, "Convene has no bot accounts")
 	case p.Get("source[privacy]") != "" && p.Get("source[privacy]") != "public":
 		return upd, convene.Errorf(convene.EINVALID, "posts here are public unless a community makes them members-only")
-	case form != nil && (len(form.File["avatar"]) > 0 || len(form.File["header"]) > 0):
-		return upd, convene.Errorf(convene.EINVALID, "Convene has no profile pictures yet")
 	case hasProfileFields(p):
 		return upd, convene.Errorf(convene.EINVALID, "Convene has no profile fields; put links in your bio")
 	}

@@ -122,6 +122,9 @@ type Source struct {
 	Note                string  `json:"note"` // the bio as typed (markdown)
 	Fields              []Field `json:"fields"`
 	FollowRequestsCount int     `json:"follow_requests_count"`
+	// Discoverable and Indexable are the same choice here, the profile editor's switches.
+	Discoverable bool `json:"discoverable"`
+	Indexable    bool `json:"indexable"`
 }
 
 // Field is a profile metadata row.

@@ -53,6 +53,18 @@ func (c Converter) baseAccount(id, username, acct, iri string, created time.Time
 	}
 }
 
+// setPictures shows a local actor's own avatar and header in place of the defaults.
+func (c Converter) setPictures(a *Account, ps convene.Pictures) {
+	if ps.AvatarKey != "" {
+		a.Avatar = c.iris.Media(ps.AvatarKey)
+		a.AvatarStatic = a.Avatar
+	}
+	if ps.HeaderKey != "" {
+		a.Header = c.iris.Media(ps.HeaderKey)
+		a.HeaderStatic = a.Header
+	}
+}
+
 func (a *Account) setStats(st service.ActorStats) {
 	a.FollowersCount, a.FollowingCount, a.StatusesCount = st.Followers, st.Following, st.Statuses
 	a.LastStatusAt = NullDate{Time: st.LastStatusAt, Valid: !st.LastStatusAt.IsZero()}
@@ -65,6 +77,7 @@ func (c Converter) LocalAccount(a *convene.Account, st service.ActorStats) Accou
 	out.Note = service.RenderMarkdown(a.Bio)
 	discoverable := a.Discoverable
 	out.Discoverable, out.Indexable = &discoverable, discoverable
+	c.setPictures(&out, a.Pictures)
 	out.setStats(st)
 	return out
 }
@@ -77,6 +90,7 @@ func (c Converter) CredentialAccount(a *convene.Account, st service.ActorStats, 
 		Source: Source{
 			// Convene posts are public unless made community-only in a community's composer.
 			Privacy: "public", Language: "", Note: a.Bio, Fields: []Field{}, FollowRequestsCount: followRequests,
+			Discoverable: a.Discoverable, Indexable: a.Discoverable,
 		},
 	}
 }
@@ -91,6 +105,7 @@ func (c Converter) CommunityAccount(com *convene.Community, st service.ActorStat
 	out.Locked = com.FollowPolicy == convene.FollowApproval
 	discoverable := true
 	out.Discoverable, out.Indexable = &discoverable, true
+	c.setPictures(&out, com.Pictures)
 	out.setStats(st)
 	return out
 }
