@@ -24,6 +24,12 @@ type RemoteActor struct {
 	Gone             bool      `db:"gone"` // answered 410: never fetched again
 	FetchedAt        time.Time `db:"fetched_at"`
 	CreatedAt        time.Time `db:"created_at"`
+	// What the actor shows of itself, as its document last said: its avatar (icon) and header
+	// (image) as http(s) URLs on its server, and its bio (summary) as sanitized HTML. Empty
+	// when it has none or sent one we do not trust.
+	AvatarURL string `db:"avatar_url"`
+	HeaderURL string `db:"header_url"`
+	Summary   string `db:"summary"`
 }
 
 // Handle is @username@domain.

@@ -187,3 +187,52 @@ func TestInboxDedupUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoteActorKeepsItsProfile: an actor's avatar, header and bio are stored with it,
+// replaced by what a refetch says (a removed avatar goes), and read back by every finder,
+// the follower list of a community included.
+func TestRemoteActorKeepsItsProfile(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := remoteActor("https://mastodon.example/users/rae", "mastodon.example")
+		a.AvatarURL = "https://files.mastodon.example/avatars/rae.png"
+		a.HeaderURL = "https://files.mastodon.example/headers/rae.jpg"
+		a.Summary = `<p>Growing food in <a href="https://surrey.example" rel="nofollow noopener noreferrer" target="_blank">Surrey</a> – zoë</p>`
+		if err := d.UpsertRemoteActor(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		wantProfile := func(what string, got *convene.RemoteActor, err error, avatar, header, summary string) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if got.AvatarURL != avatar || got.HeaderURL != header || got.Summary != summary {
+				t.Errorf("%s = avatar %q, header %q, summary %q; want %q, %q, %q", what, got.AvatarURL, got.HeaderURL,
+					got.Summary, avatar, header, summary)
+			}
+		}
+		got, err := d.FindRemoteActor(ctx, a.IRI)
+		wantProfile("FindRemoteActor", got, err, a.AvatarURL, a.HeaderURL, a.Summary)
+		got, err = d.FindRemoteActorByID(ctx, a.ID)
+		wantProfile("FindRemoteActorByID", got, err, a.AvatarURL, a.HeaderURL, a.Summary)
+
+		group := "https://convene.test/c/surrey"
+		if err := d.CreateFollow(ctx, follow(a.IRI, group, convene.FollowAccepted)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := d.FindFollowerActors(ctx, group)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("FindFollowerActors = %v, %v", list, err)
+		}
+		wantProfile("FindFollowerActors", list[0], nil, a.AvatarURL, a.HeaderURL, a.Summary)
+
+		// A refetch where the actor removed its avatar and changed its bio.
+		again := remoteActor(a.IRI, a.Domain)
+		again.HeaderURL, again.Summary = a.HeaderURL, "<p>Now in Kent</p>"
+		if err := d.UpsertRemoteActor(ctx, again); err != nil {
+			t.Fatal(err)
+		}
+		got, err = d.FindRemoteActorByKeyID(ctx, a.KeyID)
+		wantProfile("after a refetch", got, err, "", a.HeaderURL, "<p>Now in Kent</p>")
+	})
+}

@@ -7,8 +7,10 @@ import (
 	"github.com/convene-social/convene"
 )
 
-const remoteActorColumns = `id, iri, type, username, domain, name, inbox, shared_inbox, followers, url, key_id,
-	public_key_pem, manually_approves, gone, fetched_at, created_at`
+// remoteActorColumns separates every column with ", " on one line: FindFollowerActors
+// prefixes each with its table alias by replacing that separator.
+const remoteActorColumns = `id, iri, type, username, domain, name, inbox, shared_inbox, followers, url, key_id, ` +
+	`public_key_pem, manually_approves, gone, fetched_at, created_at, avatar_url, header_url, summary`
 
 // UpsertRemoteActor implements convene.FederationStore.
 func (s *store) UpsertRemoteActor(ctx context.Context, a *convene.RemoteActor) error {
@@ -19,14 +21,15 @@ func (s *store) UpsertRemoteActor(ctx context.Context, a *convene.RemoteActor) e
 			a.ID, a.CreatedAt = existing.ID, existing.CreatedAt
 			_, err = t.execContext(ctx, `UPDATE remote_actors SET type = ?, username = ?, domain = ?, name = ?, inbox = ?,
 				shared_inbox = ?, followers = ?, url = ?, key_id = ?, public_key_pem = ?, manually_approves = ?, gone = ?,
-				fetched_at = ? WHERE id = ?`,
+				fetched_at = ?, avatar_url = ?, header_url = ?, summary = ? WHERE id = ?`,
 				a.Type, a.Username, a.Domain, a.Name, a.Inbox, a.SharedInbox, a.Followers, a.URL, a.KeyID,
-				a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.ID)
+				a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.AvatarURL, a.HeaderURL, a.Summary, a.ID)
 		case convene.ErrorCode(err) == convene.ENOTFOUND:
 			_, err = t.execContext(ctx, `INSERT INTO remote_actors (`+remoteActorColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				a.ID, a.IRI, a.Type, a.Username, a.Domain, a.Name, a.Inbox, a.SharedInbox, a.Followers, a.URL,
-				a.KeyID, a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.CreatedAt)
+				a.KeyID, a.PublicKeyPEM, a.ManuallyApproves, a.Gone, a.FetchedAt, a.CreatedAt,
+				a.AvatarURL, a.HeaderURL, a.Summary)
 		}
 		if err != nil {
 			return fmt.Errorf("upsert remote actor %s: %w", a.IRI, err)

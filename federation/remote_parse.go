@@ -25,6 +25,10 @@ type actorDoc struct {
 	} `json:"endpoints"`
 	PublicKey        keyRef `json:"publicKey"`
 	ManuallyApproves bool   `json:"manuallyApprovesFollowers"`
+	// The profile (remote_profile.go), read leniently: a bad one costs only itself.
+	Icon    json.RawMessage `json:"icon"`
+	Image   json.RawMessage `json:"image"`
+	Summary jsonText        `json:"summary"`
 }
 
 // keyRef is a publicKey property: one key object, or a list of them (we take the first
@@ -86,5 +90,6 @@ func parseActor(body []byte) (*convene.RemoteActor, error) {
 		Name: truncateText(cutBytes(d.Name, maxActorName*utf8.UTFMax), maxActorName), Inbox: d.Inbox, SharedInbox: shared,
 		Followers: httpIRI(d.Followers), URL: httpIRI(d.URL.ID),
 		KeyID: d.PublicKey.ID, PublicKeyPEM: d.PublicKey.PEM, ManuallyApproves: d.ManuallyApproves,
+		AvatarURL: actorImageURL(d.Icon), HeaderURL: actorImageURL(d.Image), Summary: actorSummary(string(d.Summary)),
 	}, nil
 }

@@ -107,10 +107,11 @@ type ActorPage struct {
 
 func (*ActorPage) template() string { return "actor" }
 
-// ActorLink links to an actor by name.
+// ActorLink links to an actor by name, beside its avatar when it has one (an https URL).
 type ActorLink struct {
-	Name string
-	URL  string
+	Name   string
+	URL    string
+	Avatar string
 }
 
 // PostView is one post on a page.

@@ -28,6 +28,7 @@ type AuthorizeInteractionPage struct {
 	URI    string // the actor's IRI, as the other server sent it
 	Name   string // the actor's name, once it could be loaded
 	Handle string // @name@host
+	Avatar string // the actor's avatar (an https URL), or ""
 	Done   bool   // the follow was asked for
 	FormError
 }

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/convene-social/convene"
 )
 
 func TestClientAPIUpdateCredentials(t *testing.T) {
@@ -174,5 +177,33 @@ func TestClientAPIProfileFormIsAllOrNothingAndLeavesNoFiles(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("files left behind in the temporary directory: %v", left)
+	}
+}
+
+// TestClientAPIShowsARemoteAccountsOwnProfile: once a community elsewhere is known here, apps
+// show it with the avatar, header and bio its server published (the bio sanitized), not with
+// our default pictures and an empty note.
+func TestClientAPIShowsARemoteAccountsOwnProfile(t *testing.T) {
+	h, _ := newTestServer(t, testServer{allowLoopback: true})
+	garden := groupPeer(t)
+	b := signedIn(t, h)
+	// Opening the follow confirmation fetches the group and keeps it.
+	if resp, _ := b.get("/authorize_interaction?uri=" + url.QueryEscape(garden)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the follow confirmation = %d", resp.StatusCode)
+	}
+	token := b.tokenFor(b.registerApp(convene.OOBRedirectURI), "ada", "read")
+	_, v := b.apiJSON("GET", "/api/v2/search?q="+url.QueryEscape(garden), "", token)
+	found := arr(obj(v)["accounts"])
+	if len(found) != 1 {
+		t.Fatalf("search for %s = %v", garden, v)
+	}
+	id, _ := obj(found[0])["id"].(string)
+	_, v = b.apiJSON("GET", "/api/v1/accounts/"+id, "", "")
+	for name, a := range map[string]map[string]any{"search": obj(found[0]), "accounts/:id": obj(v)} {
+		if a["avatar"] != gardenAvatar || a["avatar_static"] != gardenAvatar || a["header"] != gardenHeader ||
+			a["header_static"] != gardenHeader || a["note"] != gardenNote || a["group"] != true {
+			t.Errorf("%s: garden = avatar %v (static %v), header %v (static %v), note %v, group %v", name, a["avatar"],
+				a["avatar_static"], a["header"], a["header_static"], a["note"], a["group"])
+		}
 	}
 }

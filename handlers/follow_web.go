@@ -9,6 +9,7 @@ import (
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/frontend"
+	"github.com/convene-social/convene/service"
 )
 
 // followRoutes mounts following a community from another server ("Follow from Mastodon"),
@@ -99,7 +100,7 @@ func (s *Server) handleAuthorizeInteraction(w http.ResponseWriter, r *http.Reque
 		s.renderFormError(w, r, err, page)
 		return
 	}
-	page.Name, page.Handle = displayName(a.Name, a.Username), a.Handle()
+	page.Name, page.Handle, page.Avatar = displayName(a.Name, a.Username), a.Handle(), service.RemoteActorName(a).AvatarURL
 	s.renderPage(w, r, page)
 }
 
@@ -112,7 +113,7 @@ func (s *Server) handleFollowFromElsewhere(w http.ResponseWriter, r *http.Reques
 		s.renderFormError(w, r, err, page)
 		return
 	}
-	page.Name, page.Handle, page.Done = displayName(a.Name, a.Username), a.Handle(), true
+	page.Name, page.Handle, page.Avatar, page.Done = displayName(a.Name, a.Username), a.Handle(), service.RemoteActorName(a).AvatarURL, true
 	s.renderPage(w, r, page)
 }
 

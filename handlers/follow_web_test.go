@@ -215,6 +215,15 @@ func TestCommunityPageLinksItsFeedsAndCalendar(t *testing.T) {
 	}
 }
 
+// What garden (groupPeer) shows of itself, as Lemmy publishes a community's pictures and
+// sidebar; its bio carries a script that must never reach a page or an app.
+const (
+	gardenAvatar  = "https://files.garden.example/pictrs/image/icon.png"
+	gardenHeader  = "https://files.garden.example/pictrs/image/banner.jpg"
+	gardenSummary = `<p>We grow <strong>together</strong></p><script>alert(document.cookie)</script>`
+	gardenNote    = `<p>We grow <strong>together</strong></p>` // its bio as sanitized
+)
+
 // groupPeer is a server on loopback with one community actor, garden, at /groups/garden.
 func groupPeer(t *testing.T) (actorIRI string) {
 	t.Helper()
@@ -233,6 +242,9 @@ func groupPeer(t *testing.T) (actorIRI string) {
 			"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "Group",
 			"preferredUsername": "garden", "name": "Garden circle", "inbox": id + "/inbox",
 			"publicKey": map[string]string{"id": id + "#main-key", "owner": id, "publicKeyPem": keys.PublicKeyPEM},
+			"icon":      map[string]string{"type": "Image", "url": gardenAvatar},
+			"image":     map[string]string{"type": "Image", "url": gardenHeader},
+			"summary":   gardenSummary,
 		})
 	}))
 	t.Cleanup(srv.Close)
@@ -249,9 +261,10 @@ func TestMemberFollowsSomethingElsewhereFromItsFollowButton(t *testing.T) {
 		t.Errorf("a visitor = %d to %q; want to sign in first and come back", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, page := b.get(path)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>Garden circle</strong>") ||
+	avatar := `<img src="` + gardenAvatar + `" alt="" class="avatar-small" width="24" height="24" loading="lazy" referrerpolicy="no-referrer"> <strong>Garden circle</strong>`
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, avatar) ||
 		!strings.Contains(page, `<input type="hidden" name="uri" value="`+garden+`">`) {
-		t.Fatalf("the confirmation = %d:\n%s", resp.StatusCode, page)
+		t.Fatalf("the confirmation = %d, without the group's name beside its avatar:\n%s", resp.StatusCode, page)
 	}
 	form := url.Values{"csrf": {b.formSecret(page)}, "uri": {garden}}
 	if resp, page := b.post("/authorize_interaction", form); resp.StatusCode != http.StatusOK || !strings.Contains(page, "You asked to follow") {

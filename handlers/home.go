@@ -49,7 +49,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // actorLink links to an actor by the name the service found for it.
 func actorLink(n service.ActorName) frontend.ActorLink {
-	return frontend.ActorLink{Name: n.Name, URL: n.URL}
+	return frontend.ActorLink{Name: n.Name, URL: n.URL, Avatar: n.AvatarURL}
 }
 
 // threadLink links to a thread: our page for threads in our communities, the origin's

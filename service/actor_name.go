@@ -14,7 +14,9 @@ type ActorName struct {
 	Name   string
 	Handle string
 	URL    string
-	// AvatarURL is the actor's avatar, "" when it has none.
+	// AvatarURL is the actor's avatar, "" when it has none. An actor elsewhere's is kept only
+	// on https: pages load other servers' images over https only (their img-src), so an http
+	// one would be a broken picture.
 	AvatarURL string
 }
 
@@ -52,7 +54,7 @@ func (s *Service) ActorName(ctx context.Context, iri string) ActorName {
 	if err != nil {
 		return fallback
 	}
-	return remoteActorName(a)
+	return RemoteActorName(a)
 }
 
 // avatarURL is the URL of a local actor's avatar, "" when it has none.
@@ -63,8 +65,13 @@ func (s *Service) avatarURL(ps convene.Pictures) string {
 	return s.iris.Media(ps.AvatarKey)
 }
 
-func remoteActorName(a *convene.RemoteActor) ActorName {
-	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a)}
+// RemoteActorName names an actor elsewhere as ActorName does, for a page that has it at hand.
+func RemoteActorName(a *convene.RemoteActor) ActorName {
+	avatar := a.AvatarURL
+	if !strings.HasPrefix(avatar, "https://") {
+		avatar = ""
+	}
+	return ActorName{Name: nonEmpty(a.Name, a.Handle()), Handle: a.Handle(), URL: profileURL(a), AvatarURL: avatar}
 }
 
 // profileURL is where to link a remote actor: its profile page when that is an http(s) URL

@@ -33,3 +33,19 @@ func TestActorNamesLinkOnlyToHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoteActorNamesCarryOnlyHTTPSAvatars: pages show an actor elsewhere beside its avatar,
+// but load other servers' images over https only (their Content-Security-Policy), so an
+// avatar on http is left out rather than shown as a broken picture.
+func TestRemoteActorNamesCarryOnlyHTTPSAvatars(t *testing.T) {
+	for avatar, want := range map[string]string{
+		"https://files.far.example/oak.png": "https://files.far.example/oak.png",
+		"http://files.far.example/oak.png":  "",
+		"":                                  "",
+	} {
+		a := &convene.RemoteActor{IRI: "https://far.example/groups/oak", Username: "oak", Domain: "far.example", AvatarURL: avatar}
+		if got := service.RemoteActorName(a).AvatarURL; got != want {
+			t.Errorf("avatar %q is named with %q, want %q", avatar, got, want)
+		}
+	}
+}

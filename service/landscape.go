@@ -66,7 +66,7 @@ func (s *Service) followedElsewhere(ctx context.Context, communities []*convene.
 	}
 	list := make([]ActorName, 0, len(groups))
 	for _, g := range groups {
-		list = append(list, remoteActorName(g))
+		list = append(list, RemoteActorName(g))
 	}
 	slices.SortFunc(list, func(a, b ActorName) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	return list, nil

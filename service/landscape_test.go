@@ -37,7 +37,8 @@ func TestHomeLandscape(t *testing.T) {
 		// a community followed elsewhere.
 		now := time.Now().UTC()
 		for _, a := range []*convene.RemoteActor{
-			{IRI: "https://far.example/groups/oak", Type: "Group", Username: "oak", Domain: "far.example", Name: "Oak growers", URL: "https://far.example/@oak"},
+			{IRI: "https://far.example/groups/oak", Type: "Group", Username: "oak", Domain: "far.example", Name: "Oak growers", URL: "https://far.example/@oak",
+				AvatarURL: "https://files.far.example/oak.png"},
 			{IRI: "https://far.example/users/ann", Type: "Person", Username: "ann", Domain: "far.example"},
 		} {
 			a.ID, a.Inbox, a.FetchedAt, a.CreatedAt = convene.NewID(), a.IRI+"/inbox", now, now
@@ -59,8 +60,9 @@ func TestHomeLandscape(t *testing.T) {
 		if len(land.Communities) != 2 {
 			t.Errorf("communities = %d, want 2", len(land.Communities))
 		}
-		if len(land.Followed) != 1 || land.Followed[0].Name != "Oak growers" || land.Followed[0].URL != "https://far.example/@oak" {
-			t.Errorf("followed elsewhere = %+v, want only Oak growers", land.Followed)
+		if len(land.Followed) != 1 || land.Followed[0].Name != "Oak growers" || land.Followed[0].URL != "https://far.example/@oak" ||
+			land.Followed[0].AvatarURL != "https://files.far.example/oak.png" {
+			t.Errorf("followed elsewhere = %+v, want only Oak growers, with its avatar", land.Followed)
 		}
 		if len(land.Events) != 1 || land.Events[0].ID != e.ID {
 			t.Errorf("events = %v, want the meetup", land.Events)

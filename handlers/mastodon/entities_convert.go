@@ -112,11 +112,20 @@ func (c Converter) CommunityAccount(com *convene.Community, st service.ActorStat
 
 // RemoteAccount is an actor elsewhere; its id is remote_actors.id. Its numbers are unknown
 // here (we do not fetch its collections), so they are zero; created_at is when we first saw it.
+// Its avatar, header and bio are its own as last fetched (federation kept only http(s) URLs
+// and sanitized HTML); without a picture it shows the default, as a local account does.
 func (c Converter) RemoteAccount(r *convene.RemoteActor) Account {
 	out := c.baseAccount(r.ID, r.Username, r.Username+"@"+r.Domain, r.IRI, r.CreatedAt)
 	if r.URL != "" {
 		out.URL = r.URL
 	}
+	if r.AvatarURL != "" {
+		out.Avatar, out.AvatarStatic = r.AvatarURL, r.AvatarURL
+	}
+	if r.HeaderURL != "" {
+		out.Header, out.HeaderStatic = r.HeaderURL, r.HeaderURL
+	}
+	out.Note = r.Summary
 	out.DisplayName = r.Name
 	out.Locked = r.ManuallyApproves
 	out.Group = r.Type == "Group"

@@ -268,6 +268,27 @@ func TestRemoteActorsAreAccountsWithTheirDomain(t *testing.T) {
 	}
 }
 
+// TestRemoteAccountShowsItsOwnProfile: apps show someone elsewhere with the avatar, header
+// and bio their server published, and with our default pictures when it published none.
+func TestRemoteAccountShowsItsOwnProfile(t *testing.T) {
+	f := newFixture(t)
+	f.rae.AvatarURL = "https://files.mastodon.example/avatars/rae.png"
+	f.rae.HeaderURL = "https://files.mastodon.example/headers/rae.jpg"
+	f.rae.Summary = `<p>Growing food in Surrey</p>`
+	m := decodeEntity(t, f.conv.RemoteAccount(f.rae))
+	if m["avatar"] != f.rae.AvatarURL || m["avatar_static"] != f.rae.AvatarURL || m["header"] != f.rae.HeaderURL ||
+		m["header_static"] != f.rae.HeaderURL || m["note"] != f.rae.Summary {
+		t.Errorf("remote account = avatar %v (static %v), header %v (static %v), note %v", m["avatar"], m["avatar_static"],
+			m["header"], m["header_static"], m["note"])
+	}
+	local := f.conv.LocalAccount(f.mia, stats)
+	lemm := f.conv.RemoteAccount(f.lemm)
+	if lemm.Avatar != local.Avatar || lemm.AvatarStatic != local.Avatar || lemm.Header != local.Header || lemm.Note != "" {
+		t.Errorf("a remote group without pictures = avatar %q, header %q, note %q; want the defaults %q, %q", lemm.Avatar,
+			lemm.Header, lemm.Note, local.Avatar, local.Header)
+	}
+}
+
 func TestStatusesHaveEveryFieldStrictClientsRequire(t *testing.T) {
 	f := newFixture(t)
 	author := f.conv.LocalAccount(f.mia, stats)
