@@ -1,8 +1,10 @@
 package main
 
 import (
+	"math/rand/v2"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,33 +22,40 @@ type instance struct {
 	srv    *server
 }
 
-// handedOut holds the ports freePort has returned in this test process. The kernel may offer a
-// port again once its listener is closed, and two instances given the same one each take the
-// other for themselves (CI once saw B refuse to follow "a local actor" on A).
+// handedOut holds the ports freePort has returned in this test process: two instances given
+// the same one each take the other for themselves (CI once saw B refuse to follow "a local
+// actor" on A).
 var handedOut = struct {
 	sync.Mutex
-	ports map[string]bool
-}{ports: map[string]bool{}}
+	ports map[int]bool
+}{ports: map[int]bool{}}
 
-// freePort returns a loopback port that was free a moment ago and that it has not returned
-// before; the server binds it at once.
+// Ports for test servers are drawn below the kernel's ephemeral range (32768 and up on
+// Linux), from which every listener on port 0 and every outgoing connection takes its port:
+// between freePort's check and the server's bind, which can be seconds apart, nothing else
+// running here takes the port by chance.
+const firstTestPort, lastTestPort = 20000, 32000
+
+// freePort returns a loopback address with a port that was free a moment ago and that it has
+// not returned before.
 func freePort(t *testing.T) string {
 	t.Helper()
 	handedOut.Lock()
 	defer handedOut.Unlock()
-	for range 100 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for range 200 {
+		port := firstTestPort + rand.IntN(lastTestPort-firstTestPort)
+		if handedOut.ports[port] {
+			continue
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
-			t.Fatal(err)
+			continue // taken
 		}
-		addr := ln.Addr().String()
 		ln.Close()
-		if !handedOut.ports[addr] {
-			handedOut.ports[addr] = true
-			return addr
-		}
+		handedOut.ports[port] = true
+		return ln.Addr().String()
 	}
-	t.Fatal("the kernel offered only ports already handed out")
+	t.Fatal("no free loopback port found")
 	return ""
 }
 
