@@ -3,11 +3,9 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image"
 	_ "image/jpeg" // decodes the preview
 	"image/png"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -40,20 +38,7 @@ func uploadForm(t *testing.T, filename, contentType string, data []byte, fields 
 
 func (b *browser) upload(path, token, contentType string, body []byte) (*http.Response, map[string]any) {
 	b.t.Helper()
-	req, _ := http.NewRequest("POST", b.srv.URL+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var v map[string]any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		b.t.Fatalf("POST %s = %d, not JSON: %s", path, resp.StatusCode, raw)
-	}
-	return resp, v
+	return b.sendJSON(http.MethodPost, path, bytes.NewReader(body), "Content-Type", contentType, "Authorization", "Bearer "+token)
 }
 
 func testPNG(t *testing.T, w, h int) []byte {

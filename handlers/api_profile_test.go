@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -76,9 +77,17 @@ func pictureForm(t *testing.T, field string, data []byte, fields ...string) (str
 
 func (b *browser) patchForm(path, token, contentType string, body []byte) (*http.Response, map[string]any) {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPatch, b.srv.URL+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+token)
+	return b.sendJSON(http.MethodPatch, path, bytes.NewReader(body), "Content-Type", contentType, "Authorization", "Bearer "+token)
+}
+
+// sendJSON sends a request with the given headers (name, value, …) and decodes the JSON
+// object it answers.
+func (b *browser) sendJSON(method, path string, body io.Reader, header ...string) (*http.Response, map[string]any) {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.srv.URL+path, body)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
@@ -86,7 +95,7 @@ func (b *browser) patchForm(path, token, contentType string, body []byte) (*http
 	defer resp.Body.Close()
 	var v map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
-		b.t.Fatalf("PATCH %s = %d, not JSON", path, resp.StatusCode)
+		b.t.Fatalf("%s %s = %d, not JSON", method, path, resp.StatusCode)
 	}
 	return resp, v
 }
@@ -136,17 +145,7 @@ func TestClientAPIAvatarAndHeader(t *testing.T) {
 // as2 fetches path as ActivityPub peers do.
 func (b *browser) as2(path string) map[string]any {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.srv.URL+path, nil)
-	req.Header.Set("Accept", "application/activity+json")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var v map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
-		b.t.Fatalf("GET %s as AS2 = %d, not JSON", path, resp.StatusCode)
-	}
+	_, v := b.sendJSON(http.MethodGet, path, nil, "Accept", "application/activity+json")
 	return v
 }
 
