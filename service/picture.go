@@ -149,8 +149,9 @@ func (s *Service) deleteFile(ctx context.Context, key string) {
 }
 
 // processPicture decodes an upload as uploads are checked, turns it upright as its EXIF
-// says, crops its middle to size's shape and scales it down to at most size, never up. Everything but the pixels is dropped (an
-// animated GIF keeps its first frame): PNG when there is transparency to keep, else JPEG.
+// says, crops its middle to size's shape and scales it down to at most size, never up.
+// Everything but the pixels is dropped (an animated GIF keeps its first frame): PNG when
+// there is transparency to keep, else JPEG.
 func processPicture(r io.Reader, size image.Point) ([]byte, string, error) {
 	data, format, img, err := decodeUpload(r)
 	if err != nil {

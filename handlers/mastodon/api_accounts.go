@@ -184,9 +184,10 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // handleUpdateCredentials edits the signed-in person's profile from an app's profile editor:
 // display_name, note (markdown, as source.note gives it back), discoverable (or indexable,
-// which Convene does not tell apart), and avatar and header as files. Apps send the whole form, so what Convene
-// has no room for is accepted while it asks for nothing (locked and bot false, privacy
-// public) and refused otherwise, rather than dropped in silence.
+// which Convene does not tell apart), and avatar and header as files, all or nothing. Apps
+// send the whole form, so what Convene has no room for is accepted while it asks for
+// nothing (locked and bot false, privacy public) and refused otherwise, rather than
+// dropped in silence.
 func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 	me := convene.PrincipalFrom(r.Context()).Account
 	if me == nil {
