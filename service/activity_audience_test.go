@@ -92,3 +92,35 @@ func TestActivitiesAreServedToTheirAudience(t *testing.T) {
 		}
 	})
 }
+
+// A members-only reply is addressed to whom it answers only while they are a member: who
+// left no longer receives the thread's replies.
+func TestMembersOnlyRepliesSkipParentsWhoLeft(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		x := newDiscussion(t, d, convene.PostingMembers)
+		thread, err := x.svc.CreateThread(as(x.mia), service.ThreadCreate{Community: "surrey", Title: "Inside", Body: "Psst",
+			Visibility: convene.VisibilityCommunity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mia := "https://convene.test/u/mia"
+		for _, stays := range []bool{true, false} {
+			if !stays {
+				if err := x.svc.Leave(as(x.mia), "surrey"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			x.outbox(t)
+			if _, err := x.svc.Reply(as(x.olga), thread.ID, "Noted"); err != nil {
+				t.Fatal(err)
+			}
+			addressed := false
+			for _, a := range x.outbox(t) {
+				addressed = addressed || slices.Contains(a.To, mia) || slices.Contains(a.Cc, mia)
+			}
+			if addressed != stays {
+				t.Errorf("mia a member: %v; the reply addressed to her: %v", stays, addressed)
+			}
+		}
+	})
+}

@@ -215,7 +215,16 @@ func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene
 	if parentAuthor, err := s.parentAuthor(ctx, tx, p); err != nil {
 		return err
 	} else if parentAuthor != "" && parentAuthor != p.AuthorIRI {
-		authorTo = append(authorTo, parentAuthor)
+		// A members-only reply goes to whom it answers only while they are still a member.
+		member := true
+		if p.Visibility != convene.VisibilityPublic && c != nil {
+			if member, err = s.isMember(ctx, c, parentAuthor); err != nil {
+				return err
+			}
+		}
+		if member {
+			authorTo = append(authorTo, parentAuthor)
+		}
 	}
 	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: p.AuthorIRI, Object: p.IRI,
 		To: authorTo, Cc: strings.Fields(p.Mentions), Published: now}
