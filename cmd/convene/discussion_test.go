@@ -22,30 +22,32 @@ func (in *instance) actAs(t *testing.T, username string) (*service.Service, cont
 	return svc, convene.WithPrincipal(context.Background(), convene.Principal{Account: a})
 }
 
-func TestAMemberOfBRepliesToAThreadOnA(t *testing.T) {
-	a, b := newInstance(t, nil), newInstance(t, nil)
+// surreyOnAFollowedFromB starts two instances: on A, alice (an admin and a member of the
+// surrey community) and carol; on B, bob, who follows surrey. Both stop with the test.
+func surreyOnAFollowedFromB(t *testing.T) (a, b *instance) {
+	t.Helper()
+	a, b = newInstance(t, nil), newInstance(t, nil)
 	a.CLI("correct horse battery\n", "user", "create", "alice", "--email", "alice@example.org", "--admin")
+	a.CLI("correct horse battery\n", "user", "create", "carol", "--email", "carol@example.org")
 	a.CLI("", "community", "create", "surrey", "--name", "Surrey conveners")
 	b.CLI("correct horse battery\n", "user", "create", "bob", "--email", "bob@example.org", "--admin")
 	a.Start()
 	b.Start()
-	defer a.Stop()
-	defer b.Stop()
-
+	t.Cleanup(a.Stop)
+	t.Cleanup(b.Stop)
 	// bob on B follows surrey on A: B is Convene, a group-aware follower.
 	b.CLI("", "follow", "bob", "@surrey@"+a.Domain)
 	listsEventually(t, a.URL("/c/surrey/followers"), b.URL("/u/bob"))
-
-	// alice starts a thread on A; surrey announces it, and B files it under surrey.
 	svcA, asAlice := a.actAs(t, "alice")
 	if _, err := svcA.Join(asAlice, "surrey"); err != nil {
 		t.Fatal(err)
 	}
-	thread, err := svcA.CreateThread(asAlice, service.ThreadCreate{Community: "surrey", Title: "Walk on Saturday?", Body: "Meet at ten."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svcB, asBob := b.actAs(t, "bob")
+	return a, b
+}
+
+// threadOnB waits for surrey's one thread to reach B and returns B's copy of it.
+func threadOnB(t *testing.T, a *instance, svcB *service.Service) *convene.Post {
+	t.Helper()
 	var onB *convene.Post
 	eventually(t, 20*time.Second, "the thread on B", func() bool {
 		posts, err := svcB.CommunityThreadsOf(context.Background(), a.URL("/c/surrey"), "", 10)
@@ -54,6 +56,20 @@ func TestAMemberOfBRepliesToAThreadOnA(t *testing.T) {
 		}
 		return onB != nil
 	})
+	return onB
+}
+
+func TestAMemberOfBRepliesToAThreadOnA(t *testing.T) {
+	a, b := surreyOnAFollowedFromB(t)
+
+	// alice starts a thread on A; surrey announces it, and B files it under surrey.
+	svcA, asAlice := a.actAs(t, "alice")
+	thread, err := svcA.CreateThread(asAlice, service.ThreadCreate{Community: "surrey", Title: "Walk on Saturday?", Body: "Meet at ten."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcB, asBob := b.actAs(t, "bob")
+	onB := threadOnB(t, a, svcB)
 	if onB.IRI != thread.IRI || onB.Title != "Walk on Saturday?" {
 		t.Fatalf("thread on B = %+v", onB)
 	}

@@ -5,43 +5,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/service"
 )
 
 // Two Convene instances: alice's poll on A reaches B as a Question, bob's vote on B reaches A
 // as a vote (not a reply), and A's next sweep sends the tallies back to B.
 func TestAPollOnAIsVotedOnFromB(t *testing.T) {
-	a, b := newInstance(t, nil), newInstance(t, nil)
-	a.CLI("correct horse battery\n", "user", "create", "alice", "--email", "alice@example.org", "--admin")
-	a.CLI("correct horse battery\n", "user", "create", "carol", "--email", "carol@example.org")
-	a.CLI("", "community", "create", "surrey", "--name", "Surrey conveners")
-	b.CLI("correct horse battery\n", "user", "create", "bob", "--email", "bob@example.org", "--admin")
-	a.Start()
-	b.Start()
-	defer a.Stop()
-	defer b.Stop()
-	b.CLI("", "follow", "bob", "@surrey@"+a.Domain)
-	listsEventually(t, a.URL("/c/surrey/followers"), b.URL("/u/bob"))
-
+	a, b := surreyOnAFollowedFromB(t)
 	svcA, asAlice := a.actAs(t, "alice")
-	if _, err := svcA.Join(asAlice, "surrey"); err != nil {
-		t.Fatal(err)
-	}
 	thread, err := svcA.CreateThread(asAlice, service.ThreadCreate{Community: "surrey", Title: "Which day?", Body: "For the walk.",
 		Poll: &service.PollCreate{Options: []string{"Friday", "Saturday"}, ExpiresIn: 3600}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svcB, asBob := b.actAs(t, "bob")
-	var onB *convene.Post
-	eventually(t, 20*time.Second, "the poll's thread on B", func() bool {
-		posts, err := svcB.CommunityThreadsOf(context.Background(), a.URL("/c/surrey"), "", 10)
-		if err == nil && len(posts) == 1 {
-			onB = posts[0]
-		}
-		return onB != nil
-	})
+	onB := threadOnB(t, a, svcB)
 	poll, err := svcB.FindPoll(asBob, onB.ID)
 	if err != nil || len(poll.Options) != 2 || poll.Options[1].Title != "Saturday" || poll.Local || !poll.CanVote {
 		t.Fatalf("poll on B = %+v, %v", poll, err)
