@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/convene-social/convene"
@@ -27,8 +28,14 @@ func TestClientAPIDecidesCommunityFollowRequests(t *testing.T) {
 
 	// alice, who owns garden, sees both requests, newest first, one per page here.
 	resp, v := b.apiJSON("GET", "/api/v1/follow_requests?limit=1", "", alice)
-	if list := arr(v); resp.StatusCode != 200 || len(list) != 1 || obj(list[0])["username"] != "carol" || resp.Header.Get("Link") == "" {
-		t.Fatalf("alice's follow requests = %d %v", resp.StatusCode, v)
+	link := resp.Header.Get("Link")
+	if list := arr(v); resp.StatusCode != 200 || len(list) != 1 || obj(list[0])["username"] != "carol" ||
+		!strings.HasSuffix(link, `>; rel="next"`) || strings.Contains(link, "prev") {
+		t.Fatalf("alice's follow requests = %d %v, Link %q", resp.StatusCode, v, link)
+	}
+	next := strings.TrimPrefix(link[:strings.Index(link, ">")], "<https://convene.test")
+	if _, v := b.apiJSON("GET", next, "", alice); len(arr(v)) != 1 || obj(arr(v)[0])["username"] != "bob" {
+		t.Errorf("the next page of requests = %v, want bob's", v)
 	}
 	if _, v := b.apiJSON("GET", "/api/v1/accounts/verify_credentials", "", alice); obj(obj(v)["source"])["follow_requests_count"] != 2.0 {
 		t.Errorf("follow_requests_count = %v", obj(v)["source"])

@@ -78,3 +78,22 @@ func (s *Service) DecideFollowRequests(ctx context.Context, follower string, app
 	}
 	return nil
 }
+
+// DecideFollowRequestOf is DecideFollowRequests for the account (person or community, here
+// or elsewhere) with that id, as apps name it, and answers with the signed-in account's
+// relationship to it afterwards.
+func (s *Service) DecideFollowRequestOf(ctx context.Context, id string, approve bool) (Relationship, error) {
+	me, err := s.signedInAccount(ctx)
+	if err != nil {
+		return Relationship{}, err
+	}
+	actor, err := s.FindActorByID(ctx, id)
+	if err != nil {
+		return Relationship{}, err
+	}
+	iri := s.ActorIRI(actor)
+	if err := s.DecideFollowRequests(ctx, iri, approve); err != nil {
+		return Relationship{}, err
+	}
+	return s.relationship(ctx, s.iris.Person(me.Username), id, iri)
+}

@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -71,9 +70,7 @@ func (a *API) handleFollows(followers bool) http.HandlerFunc {
 			}
 			out = append(out, acc)
 		}
-		if page.NextID != "" {
-			w.Header().Set("Link", "<"+a.listURL(r)+"?max_id="+page.NextID+`>; rel="next"`)
-		}
+		SetNextLinkHeader(w, r, a.listURL(r), page.NextID)
 		a.writeJSON(w, r, http.StatusOK, out)
 	}
 }
@@ -95,19 +92,22 @@ func (a *API) handleFollowRequests(w http.ResponseWriter, r *http.Request) {
 	}
 	rd := a.renderer(ctx)
 	out := make([]Account, 0, len(follows))
-	ids := make([]string, 0, len(follows))
+	seen := map[string]bool{} // one who asked to join two communities is listed once
 	for _, f := range follows {
 		acc, err := rd.accountOf(f.Follower)
 		if err != nil {
 			a.Error(w, r, err)
 			return
 		}
-		if !slices.ContainsFunc(out, func(o Account) bool { return o.ID == acc.ID }) { // asked two communities
+		if !seen[acc.ID] {
+			seen[acc.ID] = true
 			out = append(out, acc)
 		}
-		ids = append(ids, f.ID)
 	}
-	SetLinkHeader(w, r, a.listURL(r), ids)
+	// Requests page one way only (the service reads max_id alone): no "prev".
+	if len(follows) > 0 {
+		SetNextLinkHeader(w, r, a.listURL(r), follows[len(follows)-1].ID)
+	}
 	a.writeJSON(w, r, http.StatusOK, out)
 }
 
@@ -115,22 +115,12 @@ func (a *API) handleFollowRequests(w http.ResponseWriter, r *http.Request) {
 // the signed-in account moderates, and answers with the relationship to it.
 func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, id := r.Context(), mux.Vars(r)["id"]
-		actor, err := a.svc.FindActorByID(ctx, id)
+		rel, err := a.svc.DecideFollowRequestOf(r.Context(), mux.Vars(r)["id"], approve)
 		if err != nil {
 			a.Error(w, r, err)
 			return
 		}
-		if err := a.svc.DecideFollowRequests(ctx, a.svc.ActorIRI(actor), approve); err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		rels, err := a.svc.Relationships(ctx, []string{id})
-		if err != nil {
-			a.Error(w, r, err)
-			return
-		}
-		a.writeJSON(w, r, http.StatusOK, RelationshipOf(rels[0]))
+		a.writeJSON(w, r, http.StatusOK, RelationshipOf(rel))
 	}
 }
 

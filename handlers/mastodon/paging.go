@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -50,22 +49,30 @@ func SetLinkHeader(w http.ResponseWriter, r *http.Request, base string, ids []st
 	if len(ids) == 0 {
 		return
 	}
-	link := func(param, id, rel string) string {
-		q := url.Values{}
-		for k, v := range r.URL.Query() {
-			switch k {
-			case "max_id", "since_id", "min_id":
-			default:
-				q[k] = v
-			}
-		}
-		q.Set(param, id)
-		return "<" + base + "?" + q.Encode() + `>; rel="` + rel + `"`
+	w.Header().Set("Link", pageLink(r, base, "max_id", ids[len(ids)-1], "next")+", "+pageLink(r, base, "min_id", ids[0], "prev"))
+}
+
+// SetNextLinkHeader points a list that pages one way only (older items, by max_id) at its
+// next page, which starts after lastID; "" means there is none.
+func SetNextLinkHeader(w http.ResponseWriter, r *http.Request, base, lastID string) {
+	if lastID != "" {
+		w.Header().Set("Link", pageLink(r, base, "max_id", lastID, "next"))
 	}
-	w.Header().Set("Link", strings.Join([]string{
-		link("max_id", ids[len(ids)-1], "next"),
-		link("min_id", ids[0], "prev"),
-	}, ", "))
+}
+
+// pageLink is one entry of a Link header: the request's own query, its paging parameters
+// replaced by param=id.
+func pageLink(r *http.Request, base, param, id, rel string) string {
+	q := url.Values{}
+	for k, v := range r.URL.Query() {
+		switch k {
+		case "max_id", "since_id", "min_id":
+		default:
+			q[k] = v
+		}
+	}
+	q.Set(param, id)
+	return "<" + base + "?" + q.Encode() + `>; rel="` + rel + `"`
 }
 
 // limitOffset reads limit (def when absent or not a positive number, at most most) and
