@@ -122,5 +122,29 @@ func TestMembersOnlyRepliesSkipParentsWhoLeft(t *testing.T) {
 				t.Errorf("mia a member: %v; the reply addressed to her: %v", stays, addressed)
 			}
 		}
+		// Nor is she told of edits to a members-only post that mentioned her before she left.
+		mentioning, err := x.svc.CreateThread(as(x.olga), service.ThreadCreate{Community: "surrey", Title: "Plans", Body: "Ask @otto",
+			Visibility: convene.VisibilityCommunity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.Join(as(x.otto), "surrey"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.svc.EditPost(as(x.olga), mentioning.ID, service.PostEdit{Body: new("Ask @otto please")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.Leave(as(x.otto), "surrey"); err != nil {
+			t.Fatal(err)
+		}
+		x.outbox(t)
+		if _, err := x.svc.EditPost(as(x.olga), mentioning.ID, service.PostEdit{Title: new("Plans, again")}); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range x.outbox(t) {
+			if slices.Contains(a.Cc, "https://convene.test/u/otto") || slices.Contains(a.To, "https://convene.test/u/otto") {
+				t.Errorf("otto, who left, is told of an edit: %s to %v cc %v", a.Type, a.To, a.Cc)
+			}
+		}
 	})
 }

@@ -212,22 +212,22 @@ func (s *Service) federatePost(ctx context.Context, tx convene.Store, c *convene
 	if p.Visibility == convene.VisibilityPublic {
 		authorTo = append([]string{convene.PublicIRI}, authorTo...)
 	}
-	if parentAuthor, err := s.parentAuthor(ctx, tx, p); err != nil {
+	parentAuthor, err := s.parentAuthor(ctx, tx, p)
+	if err != nil {
 		return err
-	} else if parentAuthor != "" && parentAuthor != p.AuthorIRI {
-		// A members-only reply goes to whom it answers only while they are still a member.
-		member := true
-		if p.Visibility != convene.VisibilityPublic && c != nil {
-			if member, err = s.isMember(ctx, c, parentAuthor); err != nil {
-				return err
-			}
-		}
-		if member {
-			authorTo = append(authorTo, parentAuthor)
-		}
+	}
+	if parentAuthor != "" && parentAuthor != p.AuthorIRI {
+		authorTo = append(authorTo, parentAuthor)
+	}
+	cc := strings.Fields(p.Mentions)
+	if p.Visibility != convene.VisibilityPublic && c != nil {
+		// Whom a members-only post answers or mentions hears of it (and of every later edit)
+		// only while they may still read it: someone who left is not told.
+		mayNotRead := func(iri string) bool { return iri != group && !s.mayRead(ctx, c, iri) }
+		authorTo, cc = slices.DeleteFunc(authorTo, mayNotRead), slices.DeleteFunc(cc, mayNotRead)
 	}
 	activity := &convene.Activity{ID: convene.NewIDAt(now), Type: typ, Actor: p.AuthorIRI, Object: p.IRI,
-		To: authorTo, Cc: strings.Fields(p.Mentions), Published: now}
+		To: authorTo, Cc: cc, Published: now}
 	if err := tx.EnqueueActivity(ctx, activity); err != nil || c == nil {
 		return err
 	}
