@@ -81,14 +81,6 @@ type Pictures struct {
 	HeaderKey string `db:"header_key"`
 }
 
-// PictureKey is the file key of picture p.
-func (ps Pictures) PictureKey(p Picture) string {
-	if p == PictureHeader {
-		return ps.HeaderKey
-	}
-	return ps.AvatarKey
-}
-
 // PictureType is the content type of a picture's file: PNG where there was transparency to
 // keep, else JPEG (the service writes nothing else).
 func PictureType(key string) string {

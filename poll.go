@@ -85,8 +85,6 @@ type PollTallies struct {
 
 // PollStore persists polls and their votes.
 type PollStore interface {
-	// CreatePoll stores a post's poll and its options.
-	CreatePoll(ctx context.Context, p *Poll) error
 	FindPoll(ctx context.Context, postID string) (*Poll, error)
 	// FindPolls returns the polls of those posts that have one, by post id, in one query.
 	FindPolls(ctx context.Context, postIDs []string) (map[string]*Poll, error)

@@ -11,11 +11,7 @@ import (
 
 const pollColumns = `post_id, local, expires_at, multiple, hide_totals, voters_count, closed, dirty`
 
-// CreatePoll implements convene.PollStore.
-func (s *store) CreatePoll(ctx context.Context, p *convene.Poll) error {
-	return s.inTx(ctx, func(t *store) error { return t.createPoll(ctx, p) })
-}
-
+// createPoll stores a post's poll and its options, in CreatePost's transaction.
 func (s *store) createPoll(ctx context.Context, p *convene.Poll) error {
 	if _, err := s.execContext(ctx, `INSERT INTO polls (`+pollColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.PostID, p.Local, p.ExpiresAt, p.Multiple, p.HideTotals, p.VotersCount, p.Closed, p.Dirty); err != nil {
