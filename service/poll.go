@@ -70,7 +70,12 @@ func (s *Service) FindPoll(ctx context.Context, id string) (*PollView, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, err := s.pollViews(ctx, []*convene.Post{p})
+	return s.pollOf(ctx, p)
+}
+
+// pollOf is the poll of a post the principal may see, as they see it.
+func (s *Service) pollOf(ctx context.Context, p *convene.Post) (*PollView, error) {
+	views, err := s.PollViews(ctx, []*convene.Post{p})
 	if err != nil {
 		return nil, err
 	}
@@ -80,14 +85,9 @@ func (s *Service) FindPoll(ctx context.Context, id string) (*PollView, error) {
 	return nil, convene.Errorf(convene.ENOTFOUND, "poll not found")
 }
 
-// PollViews returns the polls of those posts that have one, as the principal sees them.
+// PollViews gathers the polls of a page of posts (those that have one) and the principal's
+// votes in them: two queries for the polls and one for the votes, whatever the page's length.
 func (s *Service) PollViews(ctx context.Context, posts []*convene.Post) (map[string]*PollView, error) {
-	return s.pollViews(ctx, posts)
-}
-
-// pollViews gathers the polls of a page of posts and the principal's votes in them: two
-// queries for the polls and one for the votes, whatever the page's length.
-func (s *Service) pollViews(ctx context.Context, posts []*convene.Post) (map[string]*PollView, error) {
 	ids := make([]string, 0, len(posts))
 	for _, p := range posts {
 		if p.DeletedAt == nil {
@@ -131,15 +131,15 @@ func (s *Service) Vote(ctx context.Context, id string, choices []int) (*PollView
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.FindPoll(ctx, id)
+	p, _, err := s.visiblePost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.pollOf(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	voter := s.iris.Person(account.Username)
-	p, err := s.store.FindPostByID(ctx, v.PostID)
-	if err != nil {
-		return nil, err
-	}
 	if err := checkBallot(v, p, voter, choices); err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (s *Service) Vote(ctx context.Context, id string, choices []int) (*PollView
 	if err != nil {
 		return nil, err
 	}
-	return s.FindPoll(ctx, id)
+	return s.pollOf(ctx, p)
 }
 
 // VoteFragment ends the IRI of a local voter's vote Note: the Create that carries it is

@@ -40,23 +40,29 @@ func (s *Service) sweepPoll(ctx context.Context, poll *convene.Poll) error {
 			if err != nil || !closed || p.DeletedAt != nil {
 				return err // another process closed it, or nobody is left to tell
 			}
-			if err := s.notifyPollEnded(ctx, tx, p); err != nil {
-				return err
-			}
 		} else if err := tx.MarkPollSent(ctx, p.ID); err != nil {
 			return err
 		}
 		if p.DeletedAt != nil {
 			return nil
 		}
-		return s.federatePollUpdate(ctx, tx, p)
+		voters, err := tx.FindPollVoters(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if ending {
+			if err := s.notifyPollEnded(ctx, tx, p, voters); err != nil {
+				return err
+			}
+		}
+		return s.federatePollUpdate(ctx, tx, p, voters)
 	})
 }
 
 // federatePollUpdate sends a local poll's tallies as its post's Update (rendered as a
 // Question when delivered, so with the counts of that moment) to the post's audience, and
 // to the remote voters, whose servers show the poll too.
-func (s *Service) federatePollUpdate(ctx context.Context, tx convene.Store, p *convene.Post) error {
+func (s *Service) federatePollUpdate(ctx context.Context, tx convene.Store, p *convene.Post, voters []string) error {
 	var c *convene.Community
 	if p.CommunityID != "" {
 		var err error
@@ -65,10 +71,6 @@ func (s *Service) federatePollUpdate(ctx context.Context, tx convene.Store, p *c
 		}
 	}
 	if err := s.federatePost(ctx, tx, c, p, "Update"); err != nil {
-		return err
-	}
-	voters, err := tx.FindPollVoters(ctx, p.ID)
-	if err != nil {
 		return err
 	}
 	var remote []string
@@ -86,22 +88,18 @@ func (s *Service) federatePollUpdate(ctx context.Context, tx convene.Store, p *c
 }
 
 // notifyPollEnded tells the poll's author and its local voters that it ended, as Mastodon does.
-func (s *Service) notifyPollEnded(ctx context.Context, tx convene.Store, p *convene.Post) error {
-	voters, err := tx.FindPollVoters(ctx, p.ID)
-	if err != nil {
-		return err
-	}
+func (s *Service) notifyPollEnded(ctx context.Context, tx convene.Store, p *convene.Post, voters []string) error {
 	accounts := []string{}
 	if p.AccountID != "" {
 		accounts = append(accounts, p.AccountID)
 	}
 	for _, v := range voters {
-		kind, name, ok := s.iris.LocalActor(v)
-		if !ok || kind != "person" {
-			continue
+		id, ok, err := s.localPersonID(ctx, v)
+		if err != nil {
+			return err
 		}
-		if a, err := tx.FindAccountByUsername(ctx, name); err == nil {
-			accounts = append(accounts, a.ID)
+		if ok {
+			accounts = append(accounts, id)
 		}
 	}
 	for _, id := range accounts {

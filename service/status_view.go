@@ -47,7 +47,7 @@ func (s *Service) PostViews(ctx context.Context, posts []*convene.Post) (map[str
 	if err != nil {
 		return nil, err
 	}
-	polls, err := s.pollViews(ctx, posts)
+	polls, err := s.PollViews(ctx, posts)
 	if err != nil {
 		return nil, err
 	}
