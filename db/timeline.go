@@ -84,16 +84,18 @@ func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter
 	}
 	w := &where{}
 	w.add("account_id IN ("+placeholders(len(f.BoostedBy))+")", anys(f.BoostedBy)...)
-	standing := `SELECT id FROM posts WHERE deleted_at IS NULL AND visibility = ?`
+	// Correlated EXISTS looks each boost's post up by its key; "post_id IN (SELECT …)" would
+	// read every post on SQLite (no index covers visibility), on every page.
+	standing := `SELECT 1 FROM posts WHERE posts.id = boosts.post_id AND deleted_at IS NULL AND visibility = ?`
 	if f.ThreadsOnly {
 		standing += ` AND parent_id = ''`
 	}
 	if f.OnlyMedia {
 		standing += ` AND EXISTS (SELECT 1 FROM media WHERE media.post_id = posts.id)`
 	}
-	w.add("post_id IN ("+standing+")", convene.VisibilityPublic)
+	w.add("EXISTS ("+standing+")", convene.VisibilityPublic)
 	if f.Home != "" {
-		w.add("post_id NOT IN (SELECT id FROM posts WHERE "+homePosts+")", homeArgs(f.Home)...)
+		w.add("NOT EXISTS (SELECT 1 FROM posts WHERE posts.id = boosts.post_id AND "+homePosts+")", homeArgs(f.Home)...)
 		w.add("id IN (SELECT MAX(id) FROM boosts WHERE account_id IN ("+placeholders(len(f.BoostedBy))+") GROUP BY post_id)",
 			anys(f.BoostedBy)...)
 	}
@@ -103,7 +105,7 @@ func (s *store) FindTimelineBoosts(ctx context.Context, f convene.TimelineFilter
 		return nil, fmt.Errorf("find timeline boosts: %w", err)
 	}
 	for _, b := range list {
-		b.CreatedAt = b.CreatedAt.UTC()
+		b.CreatedAt = utc(b.CreatedAt)
 	}
 	return list, nil
 }
