@@ -96,27 +96,49 @@ func (r *Renderer) Activity(ctx context.Context, a *convene.Activity) ([]byte, e
 			return nil, err
 		}
 	}
-	if note, ok := m["object"].(map[string]any); ok && note["type"] == "Note" && (a.Type == "Create" || a.Type == "Update") && !isVote(a.Object) {
-		if err := r.addHashtags(ctx, note, a.Object); err != nil {
-			return nil, err
-		}
-		if err := r.addAttachmentsOf(ctx, note, a.Object); err != nil {
-			return nil, err
-		}
-	}
-	if err := r.addPolls(ctx, m); err != nil {
+	if err := r.completeCarriedNote(ctx, m); err != nil {
 		return nil, err
 	}
 	return json.Marshal(m)
 }
 
-// addHashtags adds a post's hashtags to its Note's tags as Mastodon writes them
-// ({type: Hashtag, href, name: "#tag"}); go-fed v1.0.0 has no Hashtag type.
-func (r *Renderer) addHashtags(ctx context.Context, note map[string]any, postIRI string) error {
-	p, err := r.store.FindPostByIRI(ctx, postIRI)
+// completeCarriedNote finds the local post's Note an activity carries (its object, or the
+// object of the Create or Update a community announces, FEP-1b12) and adds what go-fed
+// cannot write: hashtags, attachments and the poll. A remote member's Note, which a
+// community passes on as its author wrote it, and a vote are left alone.
+func (r *Renderer) completeCarriedNote(ctx context.Context, m map[string]any) error {
+	note, _ := m["object"].(map[string]any)
+	if inner, ok := note["object"].(map[string]any); ok {
+		note = inner
+	}
+	id, _ := note["id"].(string)
+	if note["type"] != "Note" || id == "" || isVote(id) {
+		return nil
+	}
+	p, err := r.store.FindPostByIRI(ctx, id)
+	if convene.ErrorCode(err) == convene.ENOTFOUND || (err == nil && p.AccountID == "") {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
+	return r.completeNote(ctx, note, p)
+}
+
+// completeNote adds a local post's hashtags, attachments and poll to its serialized Note.
+func (r *Renderer) completeNote(ctx context.Context, note map[string]any, p *convene.Post) error {
+	if err := r.addHashtags(ctx, note, p); err != nil {
+		return err
+	}
+	if err := r.addAttachments(ctx, note, p); err != nil {
+		return err
+	}
+	return r.addPoll(ctx, note, p)
+}
+
+// addHashtags adds a post's hashtags to its Note's tags as Mastodon writes them
+// ({type: Hashtag, href, name: "#tag"}); go-fed v1.0.0 has no Hashtag type.
+func (r *Renderer) addHashtags(ctx context.Context, note map[string]any, p *convene.Post) error {
 	tags, err := r.store.FindPostTags(ctx, p.ID)
 	if err != nil || len(tags) == 0 {
 		return err
@@ -249,13 +271,7 @@ func (r *Renderer) Note(ctx context.Context, p *convene.Post) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.addHashtags(ctx, m, p.IRI); err != nil {
-		return nil, err
-	}
-	if err := r.addAttachments(ctx, m, p); err != nil {
-		return nil, err
-	}
-	if err := r.addPoll(ctx, m, p); err != nil {
+	if err := r.completeNote(ctx, m, p); err != nil {
 		return nil, err
 	}
 	return json.Marshal(m)

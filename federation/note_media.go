@@ -186,12 +186,3 @@ func (u IRIs) MediaURL(m *convene.Media, small bool) string {
 	}
 	return u.Media(m.FileKey)
 }
-
-// addAttachmentsOf is addAttachments for the local post at iri.
-func (r *Renderer) addAttachmentsOf(ctx context.Context, note map[string]any, iri string) error {
-	p, err := r.store.FindPostByIRI(ctx, iri)
-	if err != nil {
-		return err
-	}
-	return r.addAttachments(ctx, note, p)
-}

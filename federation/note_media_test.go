@@ -123,19 +123,25 @@ func TestOutboundNoteCarriesAttachments(t *testing.T) {
 	if !strings.Contains(string(body), `"blurhash":"toot:blurhash"`) {
 		t.Error("the @context does not define blurhash")
 	}
-	// The Create that federation sends carries the same attachment.
+	// The Create that federation sends carries the same attachment, and so does the
+	// community's Announce of it, which group-aware peers read instead.
 	activities, err := env.store.ClaimFanOut(ctx, thread.PublishedAt.Add(1e12), 50, 1e9)
 	if err != nil {
 		t.Fatal(err)
 	}
+	carrying := map[string]int{}
 	for _, a := range activities {
-		if a.Type != "Create" {
+		if a.Type != "Create" && (a.Type != "Announce" || a.Embed == "") {
 			continue
 		}
 		out, err := NewRenderer(env.iris, env.store).Activity(ctx, a)
 		if err != nil || !strings.Contains(string(out), `"url":"https://convene.test/media/abcdef.jpg"`) {
-			t.Errorf("Create = %s, %v", out, err)
+			t.Errorf("%s = %s, %v", a.Type, out, err)
 		}
+		carrying[a.Type]++
+	}
+	if carrying["Create"] != 1 || carrying["Announce"] != 1 {
+		t.Errorf("rendered %v; want one Create and one Announce{Create}", carrying)
 	}
 }
 

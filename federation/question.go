@@ -21,30 +21,6 @@ import (
 // fields they know and still see the thread. go-fed v1.0.0 has Question but no votersCount,
 // and no way to embed options' reply counts, so the poll is added to the serialized map.
 
-// addPolls turns the posts an activity carries (its object, or the object of the activity
-// a community announces) into Questions when they have a poll.
-func (r *Renderer) addPolls(ctx context.Context, m map[string]any) error {
-	obj, _ := m["object"].(map[string]any)
-	if inner, ok := obj["object"].(map[string]any); ok {
-		obj = inner
-	}
-	if obj == nil || obj["type"] != "Note" {
-		return nil
-	}
-	id, _ := obj["id"].(string)
-	if id == "" || strings.HasSuffix(id, service.VoteFragment) {
-		return nil
-	}
-	p, err := r.store.FindPostByIRI(ctx, id)
-	if convene.ErrorCode(err) == convene.ENOTFOUND {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return r.addPoll(ctx, obj, p)
-}
-
 // addPoll makes a post's serialized Note a Question if the post has a poll.
 func (r *Renderer) addPoll(ctx context.Context, note map[string]any, p *convene.Post) error {
 	poll, err := r.store.FindPoll(ctx, p.ID)
