@@ -227,7 +227,7 @@ func (a *API) handlePostStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	post, err := a.svc.PostStatus(r.Context(), service.StatusCreate{Text: p.Get("status"), InReplyToID: p.Get("in_reply_to_id"),
 		Visibility: p.Get("visibility"), SpoilerText: p.Get("spoiler_text"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		MediaIDs: mediaIDs(p), Poll: poll})
+		MediaIDs: listParam(p, "media_ids"), Poll: poll})
 	a.writePost(w, r, post, err)
 }
 
@@ -293,27 +293,20 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 // handleEditStatus edits a post's text (and, for a thread, its title from spoiler_text), as
 // the author may.
 func (a *API) handleEditStatus(w http.ResponseWriter, r *http.Request) {
-	descriptions := peekMediaAttributes(w, r)
 	p, err := params(w, r)
 	if err != nil {
 		a.Error(w, r, err)
 		return
 	}
-	if descriptions == nil {
-		descriptions = formMediaAttributes(p)
-	}
-	edit := service.PostEdit{MediaDescriptions: descriptions}
+	edit := service.PostEdit{MediaDescriptions: mediaAttributes(p)}
 	if text, ok := p["status"]; ok && len(text) > 0 {
 		edit.Body = &text[0]
 	}
 	if title := p.Get("spoiler_text"); title != "" {
 		edit.Title = &title
 	}
-	if _, ok := p["media_ids[]"]; ok {
-		ids := mediaIDs(p)
-		edit.MediaIDs = &ids
-	} else if _, ok := p["media_ids"]; ok {
-		ids := mediaIDs(p)
+	if p.Has("media_ids[]") || p.Has("media_ids") {
+		ids := listParam(p, "media_ids")
 		edit.MediaIDs = &ids
 	}
 	post, err := a.svc.EditPost(r.Context(), mux.Vars(r)["id"], edit)

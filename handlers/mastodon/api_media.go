@@ -1,11 +1,7 @@
 package mastodon
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -87,43 +83,9 @@ func (a *API) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	a.writeMedia(w, r, m, err)
 }
 
-// mediaIDs reads media_ids[] (or media_ids, as JSON clients send it).
-func mediaIDs(p map[string][]string) []string {
-	if ids, ok := p["media_ids[]"]; ok {
-		return ids
-	}
-	return p["media_ids"]
-}
-
-// peekMediaAttributes reads media_attributes (alt texts changed in a status edit) from a
-// JSON body, which params cannot (they are objects), and puts the body back for params.
-func peekMediaAttributes(w http.ResponseWriter, r *http.Request) map[string]string {
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" || r.Body == nil {
-		return nil
-	}
-	body, _ := io.ReadAll(http.MaxBytesReader(w, r.Body, maxParamBody))
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	var doc struct {
-		MediaAttributes []struct {
-			ID          string  `json:"id"`
-			Description *string `json:"description"`
-		} `json:"media_attributes"`
-	}
-	if json.Unmarshal(body, &doc) != nil {
-		return nil
-	}
-	out := map[string]string{}
-	for _, at := range doc.MediaAttributes {
-		if at.ID != "" && at.Description != nil {
-			out[at.ID] = *at.Description
-		}
-	}
-	return out
-}
-
-// formMediaAttributes reads media_attributes[][id] and media_attributes[][description] from
-// a form, paired in order (only when every entry has both).
-func formMediaAttributes(p map[string][]string) map[string]string {
+// mediaAttributes reads media_attributes[][id] and media_attributes[][description] (from a
+// form, or a JSON list of objects), paired in order (only when every entry has both).
+func mediaAttributes(p map[string][]string) map[string]string {
 	ids, descs := p["media_attributes[][id]"], p["media_attributes[][description]"]
 	if len(ids) == 0 || len(ids) != len(descs) {
 		return nil
