@@ -278,7 +278,7 @@ func (a *API) handleDeleteStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	// The author's files wait a day for a redraft, unless the app asks them gone now.
 	del := a.svc.DeletePost
-	if v := r.URL.Query().Get("delete_media"); v == "true" || v == "1" {
+	if boolParam(r.URL.Query().Get("delete_media")) {
 		del = a.svc.DeletePostAndMedia
 	}
 	if err := del(ctx, id); err != nil {
@@ -394,7 +394,7 @@ func (a *API) handleUnreblog(w http.ResponseWriter, r *http.Request) {
 // timelineQuery reads a timeline's filters: local, remote, exclude_replies, only_media.
 func timelineQuery(p Page, r *http.Request) service.TimelineQuery {
 	q := r.URL.Query()
-	flag := func(name string) bool { v := q.Get(name); return v == "true" || v == "1" }
+	flag := func(name string) bool { return boolParam(q.Get(name)) }
 	return service.TimelineQuery{MaxID: p.MaxID, SinceID: p.SinceID, MinID: p.MinID, Limit: p.Limit,
 		LocalOnly: flag("local"), RemoteOnly: flag("remote"), ThreadsOnly: flag("exclude_replies"), OnlyMedia: flag("only_media")}
 }

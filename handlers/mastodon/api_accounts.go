@@ -30,7 +30,7 @@ func (a *API) handleAccountStatuses(w http.ResponseWriter, r *http.Request) {
 	q := timelineQuery(p, r)
 	var items []service.TimelineItem
 	// Nothing is pinned in Convene.
-	if r.URL.Query().Get("pinned") != "true" {
+	if !boolParam(r.URL.Query().Get("pinned")) {
 		items, err = a.svc.ActorTimeline(r.Context(), actor, q)
 	}
 	a.writeTimeline(w, r, items, err)
@@ -129,7 +129,7 @@ func (a *API) handleDecideFollowRequest(approve bool) http.HandlerFunc {
 func searchQuery(r *http.Request, kind string) service.SearchQuery {
 	q := r.URL.Query()
 	limit, offset := limitOffset(r, 20, 40)
-	return service.SearchQuery{Q: q.Get("q"), Type: kind, Resolve: q.Get("resolve") == "true", Limit: limit, Offset: offset}
+	return service.SearchQuery{Q: q.Get("q"), Type: kind, Resolve: boolParam(q.Get("resolve")), Limit: limit, Offset: offset}
 }
 
 // handleAccountSearch serves GET /api/v1/accounts/search: the accounts search v2 finds.

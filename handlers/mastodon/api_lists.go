@@ -79,7 +79,7 @@ func (a *API) handleSaveList(update bool) http.HandlerFunc {
 			a.Error(w, r, err)
 			return
 		}
-		in := service.ListInput{Title: p.Get("title"), RepliesPolicy: p.Get("replies_policy"), Exclusive: p.Get("exclusive") == "true"}
+		in := service.ListInput{Title: p.Get("title"), RepliesPolicy: p.Get("replies_policy"), Exclusive: boolParam(p.Get("exclusive"))}
 		var l *convene.List
 		if update {
 			l, err = a.svc.UpdateList(r.Context(), mux.Vars(r)["id"], in)

@@ -50,15 +50,12 @@ func (a *API) writePoll(w http.ResponseWriter, r *http.Request, v *service.PollV
 }
 
 // pollParam reads the poll of a new status (poll[options][], poll[expires_in],
-// poll[multiple], poll[hide_totals]); nil when there is none. Mastodon refuses a status
-// with both media and a poll.
+// poll[multiple], poll[hide_totals]); nil when there is none. (The service refuses a status
+// with both media and a poll, as Mastodon does.)
 func pollParam(p url.Values) (*service.PollCreate, error) {
 	options := listParam(p, "poll[options]")
 	if len(options) == 0 && p.Get("poll[expires_in]") == "" {
 		return nil, nil
-	}
-	if len(listParam(p, "media_ids")) > 0 {
-		return nil, convene.Errorf(convene.EINVALID, "a status cannot have both media and a poll")
 	}
 	expiresIn, err := strconv.Atoi(strings.TrimSpace(p.Get("poll[expires_in]")))
 	if err != nil {
@@ -66,15 +63,6 @@ func pollParam(p url.Values) (*service.PollCreate, error) {
 	}
 	return &service.PollCreate{Options: options, ExpiresIn: expiresIn,
 		Multiple: boolParam(p.Get("poll[multiple]")), HideTotals: boolParam(p.Get("poll[hide_totals]"))}, nil
-}
-
-// boolParam reads a boolean as Rails does: "true", "1", "on" and the like.
-func boolParam(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "1", "on", "t", "yes":
-		return true
-	}
-	return false
 }
 
 func intList(vs []string, name string) ([]int, error) {

@@ -257,6 +257,15 @@ func params(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	return out, nil
 }
 
+// boolParam reads a boolean as Rails does: "true", "1", "on" and the like.
+func boolParam(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "1", "on", "t", "yes":
+		return true
+	}
+	return false
+}
+
 // jsonValues turns a JSON value into parameter values; objects are not parameters here.
 func jsonValues(v any) ([]string, bool) {
 	switch v := v.(type) {
