@@ -72,3 +72,35 @@ func TestClientAPIBookmarksPostsAndEvents(t *testing.T) {
 		t.Errorf("bookmarks after unbookmarking the thread = %v", v)
 	}
 }
+
+// A notifications page renders its posts together and each event once, however many
+// notifications name it.
+func TestClientAPINotificationsShareTheirEvents(t *testing.T) {
+	w := newAPIWorld(t)
+	b, alice := w.b, w.alice
+	mustCreateAccountH(t, w.svc, "carol")
+	carol := b.tokenFor(w.app, "carol", "read write follow")
+	_, v := b.apiJSON("POST", "/api/v1/statuses", `{"status":"@surrey Who has a ladder?"}`, alice)
+	thread := obj(v)["id"].(string)
+	account, _ := w.svc.FindAccount(context.Background(), "alice")
+	e, err := w.svc.CreateEvent(convene.WithPrincipal(context.Background(), convene.Principal{Account: account}),
+		service.EventInput{Community: "surrey", Title: "Orchard walk", Start: "2030-03-14T10:00", Timezone: "Europe/London"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"bob", "carol"} {
+		a, _ := w.svc.FindAccount(context.Background(), name)
+		if _, err := w.svc.JoinEvent(convene.WithPrincipal(context.Background(), convene.Principal{Account: a}), e.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.apiJSON("POST", "/api/v1/statuses", `{"status":"@alice I have one","in_reply_to_id":"`+thread+`"}`, carol)
+	_, v = b.apiJSON("GET", "/api/v1/notifications", "", alice)
+	statuses := map[string]int{}
+	for _, n := range arr(v) {
+		statuses[obj(obj(n)["status"])["id"].(string)]++
+	}
+	if len(arr(v)) != 3 || statuses[e.ID] != 2 || len(statuses) != 2 {
+		t.Errorf("notifications name statuses %v, want the event twice and carol's reply: %v", statuses, v)
+	}
+}

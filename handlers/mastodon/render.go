@@ -245,7 +245,7 @@ func (rd *renderer) notifications(list []*convene.Notification) ([]Notification,
 		}
 		st := byID[n.PostID]
 		if n.PostID == "" && n.EventID != "" {
-			if st, err = rd.eventOf(n.EventID); err != nil {
+			if st, err = rd.eventOf(n.EventID, byID); err != nil {
 				return nil, err
 			}
 		}
@@ -254,15 +254,21 @@ func (rd *renderer) notifications(list []*convene.Notification) ([]Notification,
 	return out, nil
 }
 
-// eventOf renders the event with this id, or nil when the viewer may not see it (any more).
-func (rd *renderer) eventOf(id string) (*Status, error) {
+// eventOf renders the event with this id once per page (twenty RSVPs to one event load it
+// once), keeping it in rendered by id; nil when the viewer may not see it (any more).
+func (rd *renderer) eventOf(id string, rendered map[string]*Status) (*Status, error) {
+	if st, ok := rendered[id]; ok {
+		return st, nil
+	}
 	e, err := rd.a.svc.FindEvent(rd.ctx, id)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
+		rendered[id] = nil
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	st, err := rd.event(e)
+	rendered[id] = &st
 	return &st, err
 }
