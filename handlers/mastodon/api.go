@@ -24,10 +24,10 @@ func (a *API) apiRoutes(r *mux.Router) {
 	// Streams are long-lived: outside the rate limit, which counts requests.
 	RegisterStreamRoutes(r, a.streamDeps())
 
-	api.HandleFunc("/v1/accounts/verify_credentials", a.auth("read:accounts profile", a.handleVerifyCredentials)).Methods(get)
-	api.HandleFunc("/v1/accounts/update_credentials", a.auth("write:accounts", a.handleUpdateCredentials)).Methods(http.MethodPatch)
-	api.HandleFunc("/v1/profile/avatar", a.auth("write:accounts", a.handleDeletePicture(convene.PictureAvatar))).Methods(http.MethodDelete)
-	api.HandleFunc("/v1/profile/header", a.auth("write:accounts", a.handleDeletePicture(convene.PictureHeader))).Methods(http.MethodDelete)
+	api.HandleFunc("/v1/accounts/verify_credentials", a.authAccount("read:accounts profile", a.handleVerifyCredentials)).Methods(get)
+	api.HandleFunc("/v1/accounts/update_credentials", a.authAccount("write:accounts", a.handleUpdateCredentials)).Methods(http.MethodPatch)
+	api.HandleFunc("/v1/profile/avatar", a.authAccount("write:accounts", a.handleDeletePicture(convene.PictureAvatar))).Methods(http.MethodDelete)
+	api.HandleFunc("/v1/profile/header", a.authAccount("write:accounts", a.handleDeletePicture(convene.PictureHeader))).Methods(http.MethodDelete)
 	api.HandleFunc("/v1/accounts/lookup", a.optionalAuth("read:accounts", a.handleLookup)).Methods(get)
 	api.HandleFunc("/v1/accounts/search", a.optionalAuth("read:accounts", a.handleAccountSearch)).Methods(get)
 	api.HandleFunc("/v1/accounts/relationships", a.auth("read:follows", a.handleRelationships)).Methods(get)
@@ -121,13 +121,7 @@ func (a *API) listURL(r *http.Request) string { return a.base + r.URL.Path }
 // --- accounts ---
 
 func (a *API) handleVerifyCredentials(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	me := convene.PrincipalFrom(ctx).Account
-	if me == nil {
-		a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
-		return
-	}
-	a.writeCredentialAccount(w, r, me)
+	a.writeCredentialAccount(w, r, convene.PrincipalFrom(r.Context()).Account)
 }
 
 // writeCredentialAccount answers with the signed-in person as verify_credentials shows them.

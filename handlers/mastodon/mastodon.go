@@ -347,6 +347,18 @@ func (a *API) optionalAuth(scope string, h http.HandlerFunc) http.HandlerFunc {
 // token's principal and the token itself in the request's context. A missing or unknown
 // token is 401, a token without the scope 403. Any web session the request carried is
 // replaced: the API acts only for the token.
+// authAccount is auth for endpoints about the token's own account (its credentials and
+// profile), which an app's client-credentials token, acting for nobody, cannot use.
+func (a *API) authAccount(scope string, h http.HandlerFunc) http.HandlerFunc {
+	return a.auth(scope, func(w http.ResponseWriter, r *http.Request) {
+		if convene.PrincipalFrom(r.Context()).Account == nil {
+			a.Error(w, r, convene.Errorf(convene.EFORBIDDEN, "this token acts for no account"))
+			return
+		}
+		h(w, r)
+	})
+}
+
 func (a *API) auth(scope string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token := bearerToken(w, r)
