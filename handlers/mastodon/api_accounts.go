@@ -3,7 +3,6 @@ package mastodon
 import (
 	"fmt"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -180,14 +179,11 @@ func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) {
 // dropped in silence.
 func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 	me := convene.PrincipalFrom(r.Context()).Account
-	if err := parsePictureForm(w, r); err != nil {
+	cleanup, err := parseUploadForm(w, r, 2*service.ImageSizeLimit+maxParamBody) // an avatar and a header
+	defer cleanup()
+	if err != nil {
 		a.Error(w, r, err)
 		return
-	}
-	if r.MultipartForm != nil {
-		// Files over the memory limit were spooled to disk; net/http would remove them only
-		// for its own request, not this copy of it.
-		defer r.MultipartForm.RemoveAll()
 	}
 	p, err := params(w, r)
 	if err != nil {
@@ -217,19 +213,6 @@ func (a *API) handleUpdateCredentials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.writeCredentialAccount(w, r, updated)
-}
-
-// parsePictureForm reads a multipart form with room for two pictures; other bodies are left
-// to params.
-func parsePictureForm(w http.ResponseWriter, r *http.Request) error {
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
-		return nil
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 2*service.ImageSizeLimit+maxParamBody)
-	if err := r.ParseMultipartForm(maxParamBody); err != nil {
-		return convene.Errorf(convene.EINVALID, "the form is not valid, or its files are larger than %d MB each", service.ImageSizeLimit>>20)
-	}
-	return nil
 }
 
 // pictureFiles opens the avatar and header a form carries. Any other file is refused: the

@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -30,16 +31,16 @@ const uploadMemory = 1 << 20
 // with the finished attachment: images are processed at once, so url is already set and
 // apps need not poll (Mastodon answers 202 only while a file is still processing).
 func (a *API) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
-	if err := r.ParseMultipartForm(uploadMemory); err != nil {
-		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-			a.Error(w, r, convene.Errorf(convene.EINVALID, "the file is larger than %d MB", service.ImageSizeLimit>>20))
-			return
-		}
+	cleanup, err := parseUploadForm(w, r, maxUploadBody)
+	defer cleanup()
+	if err != nil {
+		a.Error(w, r, err)
+		return
+	}
+	if r.MultipartForm == nil {
 		a.Error(w, r, convene.Errorf(convene.EINVALID, "send the file as multipart/form-data, in a field named file"))
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		a.Error(w, r, convene.Errorf(convene.EINVALID, "the form has no file (a field named file)"))
@@ -49,6 +50,29 @@ func (a *API) handleUploadMedia(w http.ResponseWriter, r *http.Request) {
 	m, err := a.svc.UploadMedia(r.Context(), service.MediaUpload{File: f, Description: r.FormValue("description"),
 		Focus: r.FormValue("focus")})
 	a.writeMedia(w, r, m, err)
+}
+
+// parseUploadForm reads a multipart body of at most limit bytes, files beyond uploadMemory
+// spooled to disk; cleanup removes those (net/http would only for its own request, and
+// handlers get a copy of it) and must be deferred whatever the error. Other bodies are left
+// to params.
+func parseUploadForm(w http.ResponseWriter, r *http.Request, limit int64) (cleanup func(), err error) {
+	cleanup = func() {
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+		}
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		return cleanup, nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			return cleanup, convene.Errorf(convene.EINVALID, "the files are larger than %d MB each", service.ImageSizeLimit>>20)
+		}
+		return cleanup, convene.Errorf(convene.EINVALID, "the request body is not a valid form")
+	}
+	return cleanup, nil
 }
 
 func (a *API) writeMedia(w http.ResponseWriter, r *http.Request, m *convene.Media, err error) {
