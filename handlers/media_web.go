@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/convene-social/convene"
@@ -30,23 +31,33 @@ const maxUploadForm = service.ImageSizeLimit + maxFormBody
 // uploadFromForm stores the picture a web form carries (field "file", its description in
 // "alt") and returns its id to attach; none when no file was chosen.
 func (s *Server) uploadFromForm(r *http.Request) ([]string, error) {
-	if r.MultipartForm == nil {
-		return nil, nil // an urlencoded form has no file
-	}
-	f, hdr, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, convene.Errorf(convene.EINVALID, "the picture could not be read: try again")
+	f, err := formFile(r)
+	if err != nil || f == nil {
+		return nil, err
 	}
 	defer f.Close()
-	if hdr.Size == 0 {
-		return nil, nil // the file field left empty
-	}
 	m, err := s.svc.UploadMedia(r.Context(), service.MediaUpload{File: f, Description: r.PostFormValue("alt")})
 	if err != nil {
 		return nil, err
 	}
 	return []string{m.ID}, nil
+}
+
+// formFile opens the file a web form carries in its field "file"; nil when it carries none
+// (an urlencoded form, or the file field left empty). The caller closes it.
+func formFile(r *http.Request) (multipart.File, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	f, hdr, err := r.FormFile("file")
+	switch {
+	case errors.Is(err, http.ErrMissingFile):
+		return nil, nil
+	case err != nil:
+		return nil, convene.Errorf(convene.EINVALID, "the picture could not be read: try again")
+	case hdr.Size == 0:
+		f.Close()
+		return nil, nil
+	}
+	return f, nil
 }

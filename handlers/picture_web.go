@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"io"
 	"net/http"
 
@@ -30,15 +29,12 @@ func pictureForm(r *http.Request) (convene.Picture, io.ReadCloser, error) {
 	if r.PostFormValue("remove") != "" {
 		return which, nil, nil
 	}
-	if r.MultipartForm == nil {
-		return which, nil, convene.Errorf(convene.EINVALID, "choose a picture to upload")
-	}
-	f, hdr, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) || (err == nil && hdr.Size == 0) {
-		return which, nil, convene.Errorf(convene.EINVALID, "choose a picture to upload")
+	f, err := formFile(r)
+	if err == nil && f == nil {
+		err = convene.Errorf(convene.EINVALID, "choose a picture to upload")
 	}
 	if err != nil {
-		return which, nil, convene.Errorf(convene.EINVALID, "the picture could not be read: try again")
+		return which, nil, err
 	}
 	return which, f, nil
 }

@@ -94,6 +94,18 @@ func (s *Server) withCSRF(next http.Handler) http.Handler {
 	return s.withCSRFLimit(maxFormBody)(next)
 }
 
+// signedInToUpload refuses a visitor's POST before its body is read: only the signed-in send
+// files, and a visitor's must not be spooled to disk.
+func (s *Server) signedInToUpload(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && sessionFrom(r.Context()) == nil {
+			s.renderError(w, r, http.StatusUnauthorized, "Sign in to post.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // withCSRFLimit is withCSRF for forms of up to limit bytes (those that carry a file).
 func (s *Server) withCSRFLimit(limit int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler { return s.csrfChecked(limit, next) }
@@ -103,12 +115,6 @@ func (s *Server) csrfChecked(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
-			return
-		}
-		if limit > maxFormBody && sessionFrom(r.Context()) == nil {
-			// Only the signed-in post files: a visitor's upload is refused before it is
-			// spooled to disk.
-			s.renderError(w, r, http.StatusUnauthorized, "Sign in to post.")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -21,12 +21,12 @@ func (s *Server) webRoutes(r *mux.Router) {
 	forms.HandleFunc("/setup", s.handleSetup).Methods(http.MethodPost)
 	forms.HandleFunc("/c/{slug}/join", s.handleJoinCommunity).Methods(http.MethodPost)
 	// A thread or a reply may carry a picture, and so may the forms that change avatars and
-	// headers: they are checked like the others but may be larger.
+	// headers: they are for the signed-in only, checked like the others, and may be larger.
 	uploads := r.NewRoute().Subrouter()
-	uploads.Use(s.withCSRFLimit(maxUploadForm))
+	uploads.Use(s.signedInToUpload, s.withCSRFLimit(maxUploadForm))
 	uploads.HandleFunc("/c/{slug}/threads", s.handleNewThread).Methods(http.MethodPost)
 	uploads.HandleFunc("/p/{id}/reply", s.handleReply).Methods(http.MethodPost)
-	uploads.HandleFunc("/settings/picture", signInFirst(settingsPath, s.handleSavePicture)).Methods(http.MethodPost)
+	uploads.HandleFunc("/settings/picture", s.handleSavePicture).Methods(http.MethodPost)
 	uploads.HandleFunc("/c/{slug}/settings/picture", s.handleCommunityPicture).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/rsvp", s.handleRSVP).Methods(http.MethodPost)
 	forms.HandleFunc("/e/{id}/leave", s.handleLeaveEvent).Methods(http.MethodPost)
