@@ -252,6 +252,15 @@ func utc(t time.Time) time.Time {
 	return t.UTC()
 }
 
+// utcPtr is utc for an optional time.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
 // Optimize lets SQLite refresh the statistics its query planner relies on; SQLite's
 // documentation asks long-lived connections to run it now and then. PostgreSQL's autovacuum
 // does the same on its own, so there it does nothing.

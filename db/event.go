@@ -376,12 +376,7 @@ func (s *store) FindParticipations(ctx context.Context, eventID string, state co
 
 func normalizeEvent(e *convene.Event) *convene.Event {
 	e.StartsAt, e.PublishedAt, e.UpdatedAt = utc(e.StartsAt), utc(e.PublishedAt), utc(e.UpdatedAt)
-	for _, t := range []**time.Time{&e.EndsAt, &e.DeletedAt} {
-		if *t != nil {
-			u := utc(**t)
-			*t = &u
-		}
-	}
+	e.EndsAt, e.DeletedAt = utcPtr(e.EndsAt), utcPtr(e.DeletedAt)
 	return e
 }
 

@@ -237,11 +237,3 @@ func (s *store) MarkPollSent(ctx context.Context, postID string) error {
 	}
 	return nil
 }
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/convene-social/convene"
 	"github.com/convene-social/convene/service"
@@ -122,9 +121,7 @@ func attachmentURL(raw json.RawMessage) (string, string) {
 // plainName is alt text as we keep it: plain, valid UTF-8, one bounded paragraph.
 func plainName(s string) string {
 	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "")
-	if utf8.RuneCountInString(s) > convene.MaxMediaDescription {
-		s = string([]rune(s)[:convene.MaxMediaDescription])
-	}
+	s = cutRunes(s, convene.MaxMediaDescription)
 	return strings.TrimSpace(s)
 }
 

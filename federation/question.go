@@ -76,8 +76,11 @@ func (r *Renderer) voteNote(ctx context.Context, iri string) (vocab.ActivityStre
 		return nil, fmt.Errorf("render vote %s: %w", iri, err)
 	}
 	poll, err := r.store.FindPoll(ctx, v.PostID)
-	if err != nil || v.Position >= len(poll.Options) {
-		return nil, fmt.Errorf("render vote %s: no such option: %w", iri, err)
+	if err != nil {
+		return nil, fmt.Errorf("render vote %s: %w", iri, err)
+	}
+	if v.Position >= len(poll.Options) {
+		return nil, fmt.Errorf("render vote %s: no option %d", iri, v.Position)
 	}
 	n := streams.NewActivityStreamsNote()
 	n.SetJSONLDId(idProperty(v.IRI))
@@ -95,6 +98,10 @@ func (r *Renderer) voteNote(ctx context.Context, iri string) (vocab.ActivityStre
 	n.SetActivityStreamsTo(to)
 	return n, nil
 }
+
+// maxRemoteOptionChars bounds a remote poll's option as kept: more than our own options'
+// limit (convene.PollMaxOptionChars, Mastodon's), since other servers allow longer ones.
+const maxRemoteOptionChars = 200
 
 // questionDoc is the poll part of a remote Question.
 type questionDoc struct {
@@ -139,7 +146,7 @@ func pollFrom(body []byte) *convene.Poll {
 	total := 0
 	for i, o := range options[:min(len(options), maxRemoteOptions)] {
 		count := max(o.Replies.TotalItems, 0)
-		p.Options = append(p.Options, convene.PollOption{Position: i, Title: clipRunes(strings.TrimSpace(o.Name), 200), VotesCount: count})
+		p.Options = append(p.Options, convene.PollOption{Position: i, Title: cutRunes(strings.TrimSpace(o.Name), maxRemoteOptionChars), VotesCount: count})
 		total += count
 	}
 	switch {
@@ -165,12 +172,4 @@ func (in *Inbox) applyVote(ctx context.Context, body []byte, actor string) (bool
 		return false, nil
 	}
 	return in.svc.ReceivePollVote(ctx, service.RemoteVote{IRI: n.ID, Voter: actor, Question: n.InReplyTo.ID, Name: n.Name})
-}
-
-// clipRunes cuts s to at most n characters.
-func clipRunes(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }

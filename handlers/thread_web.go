@@ -71,9 +71,7 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id string)
 			}
 		}
 		view := threadPost(q, names[q.AuthorIRI], actions[q.ID], loc)
-		if !view.Deleted {
-			view.Media = s.mediaViews(media[q.ID])
-		}
+		view.Media = s.mediaViews(media[q.ID])
 		views = append(views, view)
 	}
 	if err := s.addPolls(ctx, posts, views, loc); err != nil {

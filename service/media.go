@@ -290,9 +290,11 @@ func attachMedia(ctx context.Context, tx convene.Store, p *convene.Post, ids []s
 // PostsMedia returns the attachments of posts the caller already may see, by post id, in
 // one query: for pages that show posts without the rest of PostViews.
 func (s *Service) PostsMedia(ctx context.Context, posts []*convene.Post) (map[string][]*convene.Media, error) {
-	ids := make([]string, len(posts))
-	for i, p := range posts {
-		ids[i] = p.ID
+	ids := make([]string, 0, len(posts))
+	for _, p := range posts {
+		if p.DeletedAt == nil { // a deleted post keeps its place, not its files
+			ids = append(ids, p.ID)
+		}
 	}
 	return s.store.FindPostsMedia(ctx, ids)
 }
