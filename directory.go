@@ -7,6 +7,8 @@ import "context"
 type DirectoryFilter struct {
 	Active        bool
 	CommunityOnly bool
+	// ExceptNames leaves out the actors with these names (usernames or slugs).
+	ExceptNames   []string
 	Limit, Offset int
 }
 

@@ -16,6 +16,9 @@ func (s *store) FindDirectoryIDs(ctx context.Context, f convene.DirectoryFilter)
 	if f.CommunityOnly {
 		w.add("c.id IS NOT NULL")
 	}
+	if len(f.ExceptNames) > 0 {
+		w.add("a.name NOT IN ("+placeholders(len(f.ExceptNames))+")", anys(f.ExceptNames)...)
+	}
 	order := " ORDER BY a.id DESC"
 	if f.Active {
 		// Only public posts that stand count, so the order tells outsiders nothing of

@@ -32,35 +32,22 @@ func (s *Service) Suggestions(ctx context.Context, limit int) ([]Actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	joined := map[string]bool{}
+	var joined []string
 	err = s.eachFollow(ctx, convene.FollowFilter{Follower: s.iris.Person(me.Username)}, func(f *convene.Follow) error {
-		joined[f.Followee] = true
+		if kind, slug, ok := s.iris.LocalActor(f.Followee); ok && kind == "group" {
+			joined = append(joined, slug)
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	limit = min(max(limit, 1), maxSuggestions)
-	var out []Actor
-	for offset := 0; len(out) < limit; offset += 200 {
-		ids, err := s.store.FindDirectoryIDs(ctx, convene.DirectoryFilter{Active: true, CommunityOnly: true, Limit: 200, Offset: offset})
-		if err != nil {
-			return nil, err
-		}
-		actors, err := s.actorsByID(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range actors {
-			if len(out) < limit && !joined[s.ActorIRI(a)] {
-				out = append(out, a)
-			}
-		}
-		if len(ids) < 200 {
-			break
-		}
+	ids, err := s.store.FindDirectoryIDs(ctx, convene.DirectoryFilter{Active: true, CommunityOnly: true, ExceptNames: joined,
+		Limit: min(max(limit, 1), maxSuggestions)})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return s.actorsByID(ctx, ids)
 }
 
 // actorsByID finds the actors with these ids, in order, leaving out any gone meanwhile.
