@@ -24,9 +24,10 @@ type ListStore interface {
 	DeleteList(ctx context.Context, id string) error
 	FindList(ctx context.Context, id string) (*List, error)
 	FindLists(ctx context.Context, accountID string) ([]*List, error)
-	// FindListsWithMembers finds every account's lists holding any of the actors (whose
-	// list streams a post of theirs belongs in).
-	FindListsWithMembers(ctx context.Context, actors []string) ([]*List, error)
+	// FindListsWithMembers finds the lists holding any of the actors: the lists of the
+	// account with ownerID, or every account's when it is "" (whose list streams a post of
+	// theirs belongs in).
+	FindListsWithMembers(ctx context.Context, ownerID string, actors []string) ([]*List, error)
 	AddListMembers(ctx context.Context, listID string, actors []string, at time.Time) error
 	RemoveListMembers(ctx context.Context, listID string, actors []string) error
 	FindListMembers(ctx context.Context, listID string) ([]string, error)

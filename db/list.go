@@ -59,13 +59,17 @@ func (s *store) FindLists(ctx context.Context, accountID string) ([]*convene.Lis
 }
 
 // FindListsWithMembers implements convene.ListStore.
-func (s *store) FindListsWithMembers(ctx context.Context, actors []string) ([]*convene.List, error) {
+func (s *store) FindListsWithMembers(ctx context.Context, ownerID string, actors []string) ([]*convene.List, error) {
 	if len(actors) == 0 {
 		return nil, nil
 	}
+	w := &where{}
+	w.add("id IN (SELECT list_id FROM list_members WHERE actor_iri IN ("+placeholders(len(actors))+"))", anys(actors)...)
+	if ownerID != "" {
+		w.add("account_id = ?", ownerID)
+	}
 	var list []*convene.List
-	if err := s.selectContext(ctx, &list, `SELECT `+listColumns+` FROM lists WHERE id IN
-		(SELECT list_id FROM list_members WHERE actor_iri IN (`+placeholders(len(actors))+`)) ORDER BY id`, anys(actors)...); err != nil {
+	if err := s.selectContext(ctx, &list, `SELECT `+listColumns+` FROM lists`+w.String()+` ORDER BY id`, w.args...); err != nil {
 		return nil, fmt.Errorf("find lists with members: %w", err)
 	}
 	for _, l := range list {

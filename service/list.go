@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -38,11 +37,7 @@ func (s *Service) ListsWith(ctx context.Context, actorID string) ([]*convene.Lis
 	if err != nil {
 		return nil, err
 	}
-	lists, err := s.store.FindListsWithMembers(ctx, []string{s.ActorIRI(actor)})
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(lists, func(l *convene.List) bool { return l.AccountID != me.ID }), nil
+	return s.store.FindListsWithMembers(ctx, me.ID, []string{s.ActorIRI(actor)})
 }
 
 // FindList returns one of the signed-in account's lists; another's is not found.

@@ -152,7 +152,7 @@ func (s *Service) listAudience(ctx context.Context, p *convene.Post, homes []str
 	if p.CommunityIRI != "" {
 		members = append(members, p.CommunityIRI)
 	}
-	lists, err := s.store.FindListsWithMembers(ctx, members)
+	lists, err := s.store.FindListsWithMembers(ctx, "", members)
 	if err != nil {
 		return nil, err
 	}
