@@ -35,32 +35,18 @@ func (s *Service) UpdateProfile(ctx context.Context, username string, upd Profil
 	if err := applyProfileText(a, upd); err != nil {
 		return nil, err
 	}
-	keys, err := s.storePictures(ctx, upd.Pictures)
-	if err != nil {
-		return nil, err
-	}
 	// What other servers show of the person (name, bio, discoverable, pictures) goes to
 	// them in an Update; the time zone is private. An account not yet approved is not
 	// published.
-	approved := a.State == convene.AccountApproved
-	changed := a.DisplayName != before.DisplayName || a.Bio != before.Bio || a.Discoverable != before.Discoverable
+	publish := ""
+	if a.State == convene.AccountApproved {
+		publish = s.iris.Person(a.Username)
+	}
 	a.UpdatedAt = s.timestamp()
-	var replaced []string
-	defer s.notifyOutbox()
-	err = s.store.InTx(ctx, func(tx convene.Store) error {
-		if err := tx.UpdateAccount(ctx, a); err != nil {
-			return err
-		}
-		var err error
-		if replaced, err = swapPictures(ctx, tx, a.ID, &a.Pictures, keys); err != nil {
-			return err
-		}
-		if !approved || (!changed && len(replaced) == 0) {
-			return nil
-		}
-		return tx.EnqueueActivity(ctx, s.actorUpdate(s.iris.Person(a.Username), a.UpdatedAt))
+	err = s.changePictures(ctx, a.ID, &a.Pictures, upd.Pictures, publish, func(tx convene.Store) (bool, error) {
+		changed := a.DisplayName != before.DisplayName || a.Bio != before.Bio || a.Discoverable != before.Discoverable
+		return changed, tx.UpdateAccount(ctx, a)
 	})
-	s.settlePictures(ctx, err, keys, replaced)
 	if err != nil {
 		return nil, fmt.Errorf("update profile: %w", err)
 	}

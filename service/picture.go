@@ -30,24 +30,45 @@ func (s *Service) SetCommunityPicture(ctx context.Context, slug string, p conven
 	if err != nil {
 		return nil, err
 	}
-	keys, err := s.storePictures(ctx, map[convene.Picture]io.Reader{p: file})
-	if err != nil {
-		return nil, err
-	}
-	var replaced []string
-	defer s.notifyOutbox()
-	err = s.store.InTx(ctx, func(tx convene.Store) error {
-		var err error
-		if replaced, err = swapPictures(ctx, tx, c.ID, &c.Pictures, keys); err != nil || len(replaced) == 0 {
-			return err
-		}
-		return tx.EnqueueActivity(ctx, s.actorUpdate(s.iris.Group(c.Slug), s.timestamp()))
-	})
-	s.settlePictures(ctx, err, keys, replaced)
+	err = s.changePictures(ctx, c.ID, &c.Pictures, map[convene.Picture]io.Reader{p: file}, s.iris.Group(c.Slug), nil)
 	if err != nil {
 		return nil, fmt.Errorf("set %s: %w", p, err)
 	}
 	return c, nil
+}
+
+// changePictures stores the uploads and makes them the actor's pictures, in ps too, all or
+// nothing. Whoever follows publish (the actor's IRI, "" for an actor not yet published)
+// hears of it in an Update when a picture changed, or when also (run in the same
+// transaction, after the pictures) reports a change of its own. Files left unused are
+// deleted: the new ones on failure, else the replaced ones.
+func (s *Service) changePictures(ctx context.Context, actorID string, ps *convene.Pictures, uploads map[convene.Picture]io.Reader,
+	publish string, also func(tx convene.Store) (bool, error)) error {
+	keys, err := s.storePictures(ctx, uploads)
+	if err != nil {
+		return err
+	}
+	var replaced []string
+	defer s.notifyOutbox()
+	err = s.store.InTx(ctx, func(tx convene.Store) error {
+		changed := false
+		if also != nil {
+			var err error
+			if changed, err = also(tx); err != nil {
+				return err
+			}
+		}
+		var err error
+		if replaced, err = swapPictures(ctx, tx, actorID, ps, keys); err != nil {
+			return err
+		}
+		if publish == "" || (!changed && len(replaced) == 0) {
+			return nil
+		}
+		return tx.EnqueueActivity(ctx, s.actorUpdate(publish, s.timestamp()))
+	})
+	s.settlePictures(ctx, err, keys, replaced)
+	return err
 }
 
 // storePictures processes and stores the uploads of a picture change, and returns the new
