@@ -253,6 +253,8 @@ type IRIs interface {
 	Group(slug string) string
 	InstanceActor() string
 	Followers(actor string) string
+	// FollowersOwner is the local actor whose followers collection iri is, if it is one.
+	FollowersOwner(iri string) (actor string, ok bool)
 	Activity(id string) string
 	Post(id string) string
 	Event(id string) string

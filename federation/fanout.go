@@ -2,7 +2,6 @@ package federation
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/convene-social/convene"
@@ -65,7 +64,7 @@ func (d *Deliverer) unavailableHosts(ctx context.Context, a *convene.Activity) (
 
 // expand turns one addressee into remote actors.
 func (d *Deliverer) expand(ctx context.Context, to string) ([]*convene.RemoteActor, error) {
-	if owner, ok := strings.CutSuffix(to, "/followers"); ok && d.cfg.IRIs.IsLocal(owner) {
+	if owner, ok := d.cfg.IRIs.FollowersOwner(to); ok {
 		return d.cfg.Store.FindFollowerActors(ctx, owner)
 	}
 	if to == convene.PublicIRI || d.cfg.IRIs.IsLocal(to) {

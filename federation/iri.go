@@ -38,9 +38,18 @@ func (u IRIs) Tag(name string) string        { return u.base + "/tags/" + name }
 func (u IRIs) Media(key string) string { return u.base + "/media/" + key }
 
 // Collections and keys hang off the actor's id.
-func (u IRIs) Inbox(actor string) string      { return actor + "/inbox" }
-func (u IRIs) Outbox(actor string) string     { return actor + "/outbox" }
-func (u IRIs) Followers(actor string) string  { return actor + "/followers" }
+func (u IRIs) Inbox(actor string) string     { return actor + "/inbox" }
+func (u IRIs) Outbox(actor string) string    { return actor + "/outbox" }
+func (u IRIs) Followers(actor string) string { return actor + "/followers" }
+
+// FollowersOwner is the local actor whose followers collection iri is, if it is one.
+func (u IRIs) FollowersOwner(iri string) (string, bool) {
+	actor, ok := strings.CutSuffix(iri, "/followers")
+	if _, _, local := u.LocalActor(actor); !ok || !local {
+		return "", false
+	}
+	return actor, true
+}
 func (u IRIs) Following(actor string) string  { return actor + "/following" }
 func (u IRIs) Featured(actor string) string   { return actor + "/featured" }
 func (u IRIs) Moderators(group string) string { return group + "/moderators" }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/convene-social/convene"
 )
@@ -300,21 +299,17 @@ func (s *Service) FindActivityForActor(ctx context.Context, id, actor string) (*
 		return a, nil
 	}
 	for _, to := range recipients {
-		owner, ok := strings.CutSuffix(to, "/followers")
-		if _, _, local := s.iris.LocalActor(owner); !ok || !local {
+		owner, ok := s.iris.FollowersOwner(to)
+		if !ok {
 			continue
 		}
-		f, err := s.store.FindFollow(ctx, actor, owner)
-		if err != nil && convene.ErrorCode(err) != convene.ENOTFOUND {
-			return nil, err
-		}
-		if err == nil && f.State == convene.FollowAccepted {
-			return a, nil
+		if follows, err := s.followsAccepted(ctx, actor, owner); err != nil || follows {
+			return a, err
 		}
 	}
 	if a.Type == "Create" || a.Type == "Update" {
 		if p, err := s.store.FindPostByIRI(ctx, a.Object); err == nil {
-			if _, err := s.FindPostForActor(ctx, p.ID, actor); err == nil {
+			if _, err := s.postForActor(ctx, p, actor); err == nil {
 				return a, nil
 			}
 		}

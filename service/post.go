@@ -526,7 +526,12 @@ func (s *Service) threadRightsOfPrincipal(ctx context.Context) (*threadRights, e
 
 // isMember reports whether actor follows the community and was accepted.
 func (s *Service) isMember(ctx context.Context, c *convene.Community, actor string) (bool, error) {
-	f, err := s.store.FindFollow(ctx, actor, s.iris.Group(c.Slug))
+	return s.followsAccepted(ctx, actor, s.iris.Group(c.Slug))
+}
+
+// followsAccepted reports whether follower follows followee and was accepted.
+func (s *Service) followsAccepted(ctx context.Context, follower, followee string) (bool, error) {
+	f, err := s.store.FindFollow(ctx, follower, followee)
 	if convene.ErrorCode(err) == convene.ENOTFOUND {
 		return false, nil
 	}
@@ -671,6 +676,11 @@ func (s *Service) FindPostForActor(ctx context.Context, id, actor string) (*conv
 	if err != nil {
 		return nil, err
 	}
+	return s.postForActor(ctx, p, actor)
+}
+
+// postForActor is FindPostForActor for a post already loaded.
+func (s *Service) postForActor(ctx context.Context, p *convene.Post, actor string) (*convene.Post, error) {
 	if p.Visibility == convene.VisibilityPublic {
 		return p, nil
 	}
