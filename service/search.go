@@ -92,17 +92,20 @@ func (s *Service) searchURL(ctx context.Context, u string, out *SearchResults) {
 // resolve), then the accounts and communities whose handle or name matches.
 func (s *Service) searchActors(ctx context.Context, q string, in SearchQuery, f convene.SearchFilter) ([]Actor, error) {
 	out := []Actor{}
-	exact, err := s.FindActorByAcct(ctx, q)
-	if convene.ErrorCode(err) == convene.ENOTFOUND && in.Resolve && strings.Contains(strings.TrimPrefix(q, "@"), "@") {
-		exact, err = s.lookUpActor(ctx, q)
+	elsewhere := strings.Contains(strings.TrimPrefix(q, "@"), "@")
+	if in.Offset == 0 { // the exact match heads the first page only: no lookup for later ones
+		exact, err := s.FindActorByAcct(ctx, q)
+		if convene.ErrorCode(err) == convene.ENOTFOUND && in.Resolve && elsewhere {
+			exact, err = s.lookUpActor(ctx, q)
+		}
+		switch {
+		case err == nil:
+			out = append(out, exact)
+		case convene.ErrorCode(err) != convene.ENOTFOUND && convene.ErrorCode(err) != convene.EINVALID:
+			return nil, err
+		}
 	}
-	switch {
-	case err == nil && in.Offset == 0:
-		out = append(out, exact)
-	case err != nil && convene.ErrorCode(err) != convene.ENOTFOUND && convene.ErrorCode(err) != convene.EINVALID:
-		return nil, err
-	}
-	if strings.Contains(strings.TrimPrefix(q, "@"), "@") {
+	if elsewhere {
 		return out, nil // a handle elsewhere names one account, found or not
 	}
 	f.Terms = []string{strings.TrimPrefix(f.Terms[0], "@")}
