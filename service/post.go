@@ -471,25 +471,34 @@ func (s *Service) postingAccount(ctx context.Context) (*convene.Account, error) 
 // (threadRights applies the same rule to many communities at once.)
 func (s *Service) checkMayStartThread(ctx context.Context, c *convene.Community, a *convene.Account) error {
 	mod, err := s.CanModerate(ctx, c)
-	if err != nil || mod {
-		return err
-	}
-	if c.PostingPolicy == convene.PostingModerators {
-		return convene.Errorf(convene.EFORBIDDEN, "only moderators start threads in %s", c.Slug)
-	}
-	member, err := s.isMember(ctx, c, s.iris.Person(a.Username))
 	if err != nil {
 		return err
 	}
-	if !member {
+	member := false
+	if !mod && c.PostingPolicy != convene.PostingModerators {
+		if member, err = s.isMember(ctx, c, s.iris.Person(a.Username)); err != nil {
+			return err
+		}
+	}
+	return threadRule(c, mod, member)
+}
+
+// threadRule is who may start threads in a community: its moderators (instance staff
+// moderate everywhere), and its members unless its policy keeps threads to moderators.
+func threadRule(c *convene.Community, moderator, member bool) error {
+	switch {
+	case moderator:
+		return nil
+	case c.PostingPolicy == convene.PostingModerators:
+		return convene.Errorf(convene.EFORBIDDEN, "only moderators start threads in %s", c.Slug)
+	case !member:
 		return convene.Errorf(convene.EFORBIDDEN, "join %s to start a thread there", c.Slug)
 	}
 	return nil
 }
 
-// threadRights is checkMayStartThread's rule for one account, read once for many
-// communities: staff anywhere, moderators where they moderate, members where the posting
-// policy lets members.
+// threadRights is threadRule's input for one account, read once for many communities:
+// staff anywhere, the communities it moderates, and those it is a member of.
 type threadRights struct {
 	staff     bool
 	moderates map[string]bool // group IRIs
@@ -497,7 +506,7 @@ type threadRights struct {
 }
 
 func (r *threadRights) mayStartThread(c *convene.Community, group string) bool {
-	return r.staff || r.moderates[group] || (c.PostingPolicy != convene.PostingModerators && r.memberOf[group])
+	return threadRule(c, r.staff || r.moderates[group], r.memberOf[group]) == nil
 }
 
 // threadRightsOfPrincipal reads where the signed-in, approved account may start threads;
