@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/convene-social/convene"
@@ -120,6 +119,9 @@ func (rd *renderer) posts(posts []*convene.Post) ([]Status, error) {
 
 // markBookmarks sets bookmarked on the statuses the viewer saved: one query for them all.
 func (rd *renderer) markBookmarks(statuses []*Status) error {
+	if len(statuses) == 0 {
+		return nil
+	}
 	ids := make([]string, len(statuses))
 	for i, st := range statuses {
 		ids[i] = st.ID
@@ -174,8 +176,10 @@ func (rd *renderer) event(e *convene.Event) (Status, error) {
 // timeline renders a timeline's posts and events, in order.
 func (rd *renderer) timeline(items []service.TimelineItem) ([]Status, error) {
 	var posts []*convene.Post
+	seen := map[string]bool{} // a post and a boost of it render the post once
 	for _, it := range items {
-		if it.Post != nil && !slices.ContainsFunc(posts, func(p *convene.Post) bool { return p.ID == it.Post.ID }) {
+		if it.Post != nil && !seen[it.Post.ID] {
+			seen[it.Post.ID] = true
 			posts = append(posts, it.Post)
 		}
 	}
