@@ -220,15 +220,16 @@ const unattachedMediaLifetime = 24 * time.Hour
 // SweepMedia deletes uploads never posted within a day, with their files, and says how
 // many; run it periodically.
 func (s *Service) SweepMedia(ctx context.Context) (int, error) {
+	const batch = 100
 	total := 0
 	for {
-		removed, err := s.store.DeleteUnattachedMedia(ctx, s.timestamp().Add(-unattachedMediaLifetime), 100)
+		removed, err := s.store.DeleteUnattachedMedia(ctx, s.timestamp().Add(-unattachedMediaLifetime), batch)
 		if err != nil {
 			return total, err
 		}
 		s.removeFiles(ctx, removed)
 		total += len(removed)
-		if len(removed) < 100 {
+		if len(removed) < batch {
 			return total, nil
 		}
 	}

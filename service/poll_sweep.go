@@ -6,8 +6,8 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// PollSweepBatch is the most polls one SweepPolls handles; a full batch means more may be due.
-const PollSweepBatch = 100
+// pollSweepBatch is how many due polls SweepPolls reads at a time.
+const pollSweepBatch = 100
 
 // SweepPolls does what local polls need done since the last sweep: a poll that ended is
 // closed, its final tallies sent (Update{Question} with closed) and its author and local
@@ -15,16 +15,22 @@ const PollSweepBatch = 100
 // way, as Mastodon delays its poll updates: with a sweep a minute, peers get at most one
 // Update per poll per minute however many people vote. It reports how many polls it handled.
 func (s *Service) SweepPolls(ctx context.Context) (int, error) {
-	due, err := s.store.FindPollsDue(ctx, s.timestamp(), PollSweepBatch)
-	if err != nil {
-		return 0, err
-	}
-	for _, poll := range due {
-		if err := s.sweepPoll(ctx, poll); err != nil {
-			return 0, err
+	total := 0
+	for {
+		due, err := s.store.FindPollsDue(ctx, s.timestamp(), pollSweepBatch)
+		if err != nil {
+			return total, err
+		}
+		for _, poll := range due {
+			if err := s.sweepPoll(ctx, poll); err != nil {
+				return total, err
+			}
+			total++
+		}
+		if len(due) < pollSweepBatch {
+			return total, nil
 		}
 	}
-	return len(due), nil
 }
 
 func (s *Service) sweepPoll(ctx context.Context, poll *convene.Poll) error {

@@ -68,12 +68,12 @@ func (a *app) serve(ctx context.Context) error {
 		"database", string(d.Dialect()), "startup_ms", time.Since(start).Milliseconds())
 
 	workers := startWorkers(ctx, a.log, append(f.workers(), workerFunc{"sqlite-optimize", sqliteOptimizer(d)},
-		workerFunc{"session-sweep", sweeper("expired sessions", time.Hour, 0, svc.DeleteExpiredSessions, a.log)},
+		workerFunc{"session-sweep", sweeper("expired sessions", time.Hour, svc.DeleteExpiredSessions, a.log)},
 		workerFunc{"stream-listener", svc.RunStreamListener},
-		workerFunc{"media-sweep", sweeper("unattached media", time.Hour, 0, svc.SweepMedia, a.log)},
+		workerFunc{"media-sweep", sweeper("unattached media", time.Hour, svc.SweepMedia, a.log)},
 		// Polls are swept every minute: it bounds how late a poll closes and how often peers
 		// hear of its votes.
-		workerFunc{"poll-sweep", sweeper("polls", time.Minute, service.PollSweepBatch, svc.SweepPolls, a.log)})...)
+		workerFunc{"poll-sweep", sweeper("polls", time.Minute, svc.SweepPolls, a.log)})...)
 	err = serveHTTP(ctx, newHTTPServer(h, a), ln, h.Drain, drainTimeout)
 	a.log.Info("stopping workers")
 	workers.stop()
@@ -185,9 +185,9 @@ func (g *workerGroup) stop() {
 	g.wg.Wait()
 }
 
-// sweeper runs sweep every interval until ctx ends, logging what it did and what failed. A
-// sweep that returns a full batch (batch > 0) runs again at once: more are due.
-func sweeper(what string, every time.Duration, batch int, sweep func(context.Context) (int, error), log *slog.Logger) func(context.Context) error {
+// sweeper runs sweep every interval until ctx ends, logging what it did and what failed.
+// Each sweep works through everything due in batches of its own.
+func sweeper(what string, every time.Duration, sweep func(context.Context) (int, error), log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		tick := time.NewTicker(every)
 		defer tick.Stop()
@@ -197,16 +197,11 @@ func sweeper(what string, every time.Duration, batch int, sweep func(context.Con
 				return ctx.Err()
 			case <-tick.C:
 			}
-			for {
-				n, err := sweep(ctx)
-				if err != nil && ctx.Err() == nil {
-					log.Warn("sweep "+what, "err", err)
-				} else if n > 0 {
-					log.Info("swept "+what, "count", n)
-				}
-				if err != nil || batch == 0 || n < batch {
-					break
-				}
+			n, err := sweep(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("sweep "+what, "err", err)
+			} else if n > 0 {
+				log.Info("swept "+what, "count", n)
 			}
 		}
 	}
