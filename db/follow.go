@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/convene-social/convene"
@@ -127,9 +126,8 @@ func (s *store) DeleteFollowsWithDomain(ctx context.Context, host string) (int, 
 // FindFollowerActors implements convene.FederationStore.
 func (s *store) FindFollowerActors(ctx context.Context, followee string) ([]*convene.RemoteActor, error) {
 	var list []*convene.RemoteActor
-	err := s.selectContext(ctx, &list, `SELECT ra.`+strings.ReplaceAll(remoteActorColumns, ", ", ", ra.")+`
-		FROM follows f JOIN remote_actors ra ON ra.iri = f.follower_iri
-		WHERE f.followee_iri = ? AND f.state = ?`, followee, convene.FollowAccepted)
+	err := s.selectContext(ctx, &list, `SELECT `+remoteActorColumns+` FROM remote_actors
+		WHERE iri IN (SELECT follower_iri FROM follows WHERE followee_iri = ? AND state = ?)`, followee, convene.FollowAccepted)
 	if err != nil {
 		return nil, fmt.Errorf("find follower actors: %w", err)
 	}

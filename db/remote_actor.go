@@ -7,10 +7,8 @@ import (
 	"github.com/convene-social/convene"
 )
 
-// remoteActorColumns separates every column with ", " on one line: FindFollowerActors
-// prefixes each with its table alias by replacing that separator.
-const remoteActorColumns = `id, iri, type, username, domain, name, inbox, shared_inbox, followers, url, key_id, ` +
-	`public_key_pem, manually_approves, gone, fetched_at, created_at, avatar_url, header_url, summary`
+const remoteActorColumns = `id, iri, type, username, domain, name, inbox, shared_inbox, followers, url, key_id,
+	public_key_pem, manually_approves, gone, fetched_at, created_at, avatar_url, header_url, summary`
 
 // UpsertRemoteActor implements convene.FederationStore.
 func (s *store) UpsertRemoteActor(ctx context.Context, a *convene.RemoteActor) error {

@@ -62,9 +62,6 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("store media: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return fmt.Errorf("store media: %w", err)
-	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("store media: %w", err)
 	}
