@@ -118,6 +118,13 @@ func (a *API) pageOf(w http.ResponseWriter, r *http.Request, def, most int) (Pag
 // listURL is the absolute URL of the endpoint a list request asked, for its Link header.
 func (a *API) listURL(r *http.Request) string { return a.base + r.URL.Path }
 
+// writePage answers a list request with one page, linked to its neighbours by ids (newest
+// first: the items' own ids, or those they are paged by).
+func (a *API) writePage(w http.ResponseWriter, r *http.Request, ids []string, page any) {
+	SetLinkHeader(w, r, a.listURL(r), ids)
+	a.writeJSON(w, r, http.StatusOK, page)
+}
+
 // --- accounts ---
 
 func (a *API) handleVerifyCredentials(w http.ResponseWriter, r *http.Request) {
@@ -407,8 +414,7 @@ func (a *API) writeTimeline(w http.ResponseWriter, r *http.Request, items []serv
 	for i, st := range statuses {
 		ids[i] = st.ID
 	}
-	SetLinkHeader(w, r, a.listURL(r), ids)
-	a.writeJSON(w, r, http.StatusOK, statuses)
+	a.writePage(w, r, ids, statuses)
 }
 
 func (a *API) handleHomeTimeline(w http.ResponseWriter, r *http.Request) {
@@ -475,8 +481,7 @@ func (a *API) handleNotifications(w http.ResponseWriter, r *http.Request) {
 	for i, n := range list {
 		ids[i] = n.ID
 	}
-	SetLinkHeader(w, r, a.listURL(r), ids)
-	a.writeJSON(w, r, http.StatusOK, out)
+	a.writePage(w, r, ids, out)
 }
 
 func (a *API) handleDismissNotification(w http.ResponseWriter, r *http.Request) {

@@ -50,6 +50,5 @@ func (a *API) handleBookmarks(w http.ResponseWriter, r *http.Request) {
 		a.Error(w, r, err)
 		return
 	}
-	SetLinkHeader(w, r, a.listURL(r), ids)
-	a.writeJSON(w, r, http.StatusOK, statuses)
+	a.writePage(w, r, ids, statuses)
 }
